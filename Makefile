@@ -1,0 +1,37 @@
+# enrol: the two commands. See README.md.
+#   make run   install what is missing, build, serve http://127.0.0.1:3000 with demo data
+#   make test  install what is missing, run every test (Rust, then Playwright in Chromium)
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# sqlx never reaches for a live database at compile time.
+export SQLX_OFFLINE := true
+
+.PHONY: run test tools test-tools build test-rust test-e2e clean-data
+
+run: tools build
+	@echo "Starting enrol in demo mode (data in data/enrol.db; Ctrl-C stops it)"
+	ENROL_DEMO=1 LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} target/release/server
+
+test: test-tools test-rust build test-e2e
+
+tools:
+	@scripts/install-tools.sh
+
+test-tools:
+	@scripts/install-tools.sh --test
+
+build:
+	@echo "==> Building enrol (release: server and wasm; a first build takes about 8 minutes)"
+	cargo leptos build --release
+
+test-rust:
+	@echo "==> Rust unit and integration tests"
+	cargo test -p app -p server --features app/ssr
+
+test-e2e:
+	@echo "==> Browser tests (Playwright, headless Chromium)"
+	scripts/e2e.sh
+
+clean-data:
+	rm -f data/enrol.db data/enrol.db-wal data/enrol.db-shm

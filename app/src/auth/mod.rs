@@ -1,0 +1,3 @@
+//! Coordinator authentication (server only).
+
+pub mod password;

@@ -1,0 +1,3 @@
+//! Server functions: thin, they parse input, call the domain and the store, and map errors.
+
+pub mod course;

@@ -1,0 +1,78 @@
+//! enrol: the pages, components and server functions of the Compassionate leadership course
+//! site, with the domain rules and (on the server) the store.
+
+pub mod components;
+pub mod domain;
+pub mod errors;
+pub mod functions;
+pub mod models;
+pub mod routes;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod tokens;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment};
+use routes::{coming_soon::ComingSoon, course::CoursePage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#005eb8" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="leptos" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: the shared layout around the route table.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Link rel="icon" href="/favicon.ico" sizes="32x32" />
+        <Meta name="description" content="Free Compassionate leadership training for nurse advocates: six weekly online sessions. Join a free taster session on Zoom and apply for a place on a January course." />
+        <Router>
+            <Layout>
+                // Every public page renders completely on the server (Async), so it is whole
+                // without JavaScript; see TOOLCHAIN.md on out-of-order streaming.
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=CoursePage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("tasters")
+                        view=|| view! { <ComingSoon title="Taster sessions" /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("join")
+                        view=|| view! { <ComingSoon title="Joining form" /> }
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,43 @@
+//! The SQLite backend: the embedded default, a single file under `data/`.
+
+pub mod cohorts;
+pub mod coordinators;
+pub mod course;
+pub mod tasters;
+
+use super::OpenError;
+use crate::errors::AppError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Opens the file (creating it and its folder on first start) and applies the migrations.
+pub async fn open(url: &str) -> Result<SqlitePool, OpenError> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        // WAL lets readers carry on while the single writer commits.
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: an application we acknowledged survives a power cut, not just a crash.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        // Writers queue for the lock instead of failing at once.
+        .busy_timeout(Duration::from_secs(10));
+    if let Some(folder) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .map_err(|source| OpenError::Folder { path: folder.display().to_string(), source })?;
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+    Ok(pool)
+}
+
+/// Checks the database answers.
+pub async fn ping(pool: &SqlitePool) -> Result<(), AppError> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
+}

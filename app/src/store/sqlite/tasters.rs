@@ -1,0 +1,93 @@
+//! Taster sessions: reading the calendar and adding sessions.
+
+use crate::domain::uk_time;
+use crate::errors::AppError;
+use crate::models::{TasterSession, TasterStatus};
+use crate::store::NewTaster;
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+#[derive(sqlx::FromRow)]
+struct TasterRow {
+    id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    zoom_url: String,
+    meeting_id: String,
+    passcode: String,
+    status: String,
+}
+
+impl From<TasterRow> for TasterSession {
+    fn from(row: TasterRow) -> Self {
+        TasterSession {
+            id: row.id,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+            uk_day: uk_time::uk_day(row.starts_at),
+            when_uk: uk_time::uk_range(row.starts_at, row.ends_at),
+            zoom_url: row.zoom_url,
+            meeting_id: row.meeting_id,
+            passcode: row.passcode,
+            status: TasterStatus::from_stored(&row.status),
+        }
+    }
+}
+
+/// Sessions that end after `now`, earliest first (the attendance code is never selected).
+pub async fn ending_after(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
+    let rows = sqlx::query_as::<_, TasterRow>(
+        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status
+         FROM taster_session WHERE ends_at > ? ORDER BY starts_at, id",
+    )
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(TasterSession::from).collect())
+}
+
+/// The start, end and attendance code of the last scheduled session that started before `now`.
+pub async fn latest_past_code(
+    pool: &SqlitePool,
+    now: DateTime<Utc>,
+) -> Result<Option<(DateTime<Utc>, DateTime<Utc>, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT starts_at, ends_at, attendance_code FROM taster_session
+         WHERE starts_at < ? AND status = 'scheduled' ORDER BY starts_at DESC LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Adds a scheduled session.
+pub async fn insert(pool: &SqlitePool, taster: &NewTaster) -> Result<i64, AppError> {
+    let now = Utc::now();
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO taster_session
+            (course_id, starts_at, ends_at, zoom_url, meeting_id, passcode, attendance_code, status, created_at, updated_at)
+         VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
+         RETURNING id",
+    )
+    .bind(taster.starts_at)
+    .bind(taster.ends_at)
+    .bind(&taster.zoom_url)
+    .bind(&taster.meeting_id)
+    .bind(&taster.passcode)
+    .bind(&taster.attendance_code)
+    .bind(now)
+    .bind(now)
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+/// Whether any session or cohort has been created yet.
+pub async fn has_schedule(pool: &SqlitePool) -> Result<bool, AppError> {
+    let found: i64 = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM taster_session) OR EXISTS (SELECT 1 FROM cohort)",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(found != 0)
+}

@@ -1,0 +1,32 @@
+// The `test` every spec imports: it fails a test on any browser console error, uncaught page
+// error or hydration warning, and gives the demo details the server printed at start.
+import { test as base, expect, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+export type Demo = { base: string; attendanceCode: string; email: string; password: string };
+
+export const demo: Demo = JSON.parse(readFileSync(path.join(__dirname, "..", ".run", "demo.json"), "utf8"));
+
+export const test = base.extend<{ consoleProblems: string[] }>({
+  consoleProblems: [
+    async ({ page }, use) => {
+      const problems: string[] = [];
+      page.on("console", (msg) => {
+        const text = msg.text();
+        if (msg.type() === "error" || /hydrat/i.test(text)) problems.push(`${msg.type()}: ${text}`);
+      });
+      page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+      await use(problems);
+      expect(problems, "browser console errors or hydration warnings").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Waits until the wasm has hydrated the page (the layout marks the header once it runs). */
+export async function hydrated(page: Page) {
+  await expect(page.locator("header.site-header.enhanced")).toHaveCount(1, { timeout: 15_000 });
+}

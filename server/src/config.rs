@@ -1,0 +1,63 @@
+//! Configuration from the environment, with defaults that suit a first `make run`.
+
+use app::store::DEFAULT_DATABASE_URL;
+
+/// Settings read at start; Leptos reads its own (`LEPTOS_SITE_ADDR`, …) separately.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// `DATABASE_URL`: the database to open; default the SQLite file under `data/`.
+    pub database_url: String,
+    /// `ENROL_DEMO=1`: seed demo data and print the demo login.
+    pub demo: bool,
+    /// `ENROL_LOG_FORMAT=json`: one JSON object per log line, for log collectors.
+    pub json_logs: bool,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Self {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads the configuration through `lookup`, so tests need not touch the environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let flag = |key: &str| lookup(key).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"));
+        Self {
+            database_url: lookup("DATABASE_URL")
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            demo: flag("ENROL_DEMO"),
+            json_logs: lookup("ENROL_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Config {
+        let env: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|key| env.get(key).cloned())
+    }
+
+    #[test]
+    fn with_nothing_set_it_uses_the_sqlite_file_and_production_mode() {
+        let c = config(&[]);
+        assert_eq!(c.database_url, "sqlite://data/enrol.db");
+        assert!(!c.demo);
+        assert!(!c.json_logs);
+    }
+
+    #[test]
+    fn enrol_demo_1_turns_demo_mode_on_and_0_leaves_it_off() {
+        assert!(config(&[("ENROL_DEMO", "1")]).demo);
+        assert!(!config(&[("ENROL_DEMO", "0")]).demo);
+    }
+
+    #[test]
+    fn database_url_is_taken_as_given() {
+        assert_eq!(config(&[("DATABASE_URL", "sqlite:///tmp/x.db")]).database_url, "sqlite:///tmp/x.db");
+    }
+}

@@ -1,0 +1,87 @@
+//! Starts enrol: configuration → database → demo data (demo mode only) → serve, until
+//! SIGTERM or Ctrl-C.
+
+use app::state::AppState;
+use app::store::Store;
+use leptos::config::get_configuration;
+use server::config::Config;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::from_env();
+    init_logging(&config);
+    match run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("enrol could not start: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), String> {
+    let leptos_options = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
+    let addr = leptos_options.site_addr;
+
+    let store = Store::open(&config.database_url).await.map_err(|e| e.to_string())?;
+    tracing::info!("database ready");
+
+    if config.demo {
+        let demo = app::demo::seed(&store, chrono::Utc::now()).await.map_err(|e| format!("demo data: {e}"))?;
+        println!("Demo mode: demo data is loaded.");
+        println!("Demo coordinator login: {} / password: {}", demo.email, demo.password);
+        match demo.past_session {
+            Some((code, when)) => println!("Demo attendance code: {code} (taster session on {when})"),
+            None => println!("Demo attendance code: none (no past taster session)"),
+        }
+    }
+
+    let state = AppState { leptos_options, store: store.clone(), demo: config.demo };
+    let app = server::router(state);
+    let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    println!("enrol is serving on http://{addr}");
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    if config.json_logs {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
