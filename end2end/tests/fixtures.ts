@@ -8,17 +8,22 @@ export type Demo = { base: string; attendanceCode: string; email: string; passwo
 
 export const demo: Demo = JSON.parse(readFileSync(path.join(__dirname, "..", ".run", "demo.json"), "utf8"));
 
-export const test = base.extend<{ consoleProblems: string[] }>({
-  consoleProblems: [
+/** What the browser console said; a test may allow a message it expects. */
+export type BrowserConsole = { problems: string[]; allow: (pattern: RegExp) => void };
+
+export const test = base.extend<{ browserConsole: BrowserConsole }>({
+  browserConsole: [
     async ({ page }, use) => {
       const problems: string[] = [];
+      const allowed: RegExp[] = [];
       page.on("console", (msg) => {
         const text = msg.text();
         if (msg.type() === "error" || /hydrat/i.test(text)) problems.push(`${msg.type()}: ${text}`);
       });
       page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-      await use(problems);
-      expect(problems, "browser console errors or hydration warnings").toEqual([]);
+      await use({ problems, allow: (pattern) => allowed.push(pattern) });
+      const unexpected = problems.filter((p) => !allowed.some((a) => a.test(p)));
+      expect(unexpected, "browser console errors or hydration warnings").toEqual([]);
     },
     { auto: true },
   ],
