@@ -38,12 +38,8 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, AppE
         tracing::info!("demo data seeded");
     }
     let password_hash = hash_password(DEMO_PASSWORD).map_err(|_| AppError::Internal)?;
-    let coordinator = NewCoordinator {
-        email: DEMO_EMAIL.into(),
-        name: "Demo Coordinator".into(),
-        role: "admin",
-        password_hash,
-    };
+    let coordinator =
+        NewCoordinator { email: DEMO_EMAIL.into(), name: "Demo Coordinator".into(), role: "admin", password_hash };
     match store.insert_coordinator(&coordinator).await {
         Ok(_) | Err(AppError::Conflict(_)) => {}
         Err(e) => return Err(e),
@@ -133,7 +129,10 @@ mod tests {
             assert_eq!(cohort.meetings.len(), 6);
             assert_eq!(uk_day(cohort.meetings[0].0).month(), 1);
         }
-        assert_eq!(uk_range(cohorts[0].meetings[0].0, cohorts[0].meetings[0].1), "Tuesday 5 January 2027, 10am to midday");
+        assert_eq!(
+            uk_range(cohorts[0].meetings[0].0, cohorts[0].meetings[0].1),
+            "Tuesday 5 January 2027, 10am to midday"
+        );
         assert_eq!(uk_range(cohorts[1].meetings[0].0, cohorts[1].meetings[0].1), "Thursday 7 January 2027, 2pm to 4pm");
     }
 }

@@ -76,3 +76,6 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
+
+/// The version of the privacy notice an applicant agrees to; stored with their consent.
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";

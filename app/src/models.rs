@@ -1,5 +1,6 @@
 //! Serde types that cross the wire between the server and the browser.
 
+use crate::domain::allocation::AllocationState;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +42,11 @@ impl TasterStatus {
 
     /// Reads the stored spelling; anything unknown counts as cancelled, the safe reading.
     pub fn from_stored(value: &str) -> Self {
-        if value == "scheduled" { Self::Scheduled } else { Self::Cancelled }
+        if value == "scheduled" {
+            Self::Scheduled
+        } else {
+            Self::Cancelled
+        }
     }
 }
 
@@ -66,4 +71,82 @@ pub struct TasterSession {
 pub struct CoursePage {
     pub course: Option<Course>,
     pub upcoming_tasters: Vec<TasterSession>,
+}
+
+/// One meeting of a cohort.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// "Tuesday 5 January 2027, 10am to midday".
+    pub when_uk: String,
+}
+
+/// A cohort as applicants and integrations see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cohort {
+    pub id: i64,
+    pub name: String,
+    pub intake: String,
+    pub capacity: i64,
+    pub places_remaining: i64,
+    /// "draft", "open" or "closed".
+    pub status: String,
+    pub meetings: Vec<Meeting>,
+}
+
+/// Where an application stands in one cohort's waiting list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePosition {
+    pub cohort_id: i64,
+    pub cohort_name: String,
+    /// 1 is next in line.
+    pub position: i64,
+}
+
+/// The answer to a submitted application, as the JSON API gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationOutcome {
+    pub reference: String,
+    pub state: AllocationState,
+    /// The cohort holding a place (allocated or offered), or the one with the best queue
+    /// position while waiting.
+    pub cohort_id: Option<i64>,
+    /// Queue position while waiting, else none.
+    pub position: Option<i64>,
+    pub status_token: String,
+}
+
+/// What the applicant's status page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationStatus {
+    pub reference: String,
+    pub status_token: String,
+    pub name: String,
+    pub state: AllocationState,
+    /// The cohort holding a place for the applicant (allocated or offered).
+    pub cohort: Option<Cohort>,
+    /// The waiting lists the applicant is in, best position first.
+    pub positions: Vec<QueuePosition>,
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    /// "Friday 4 December 2026, 4:30pm".
+    pub offer_expires_uk: Option<String>,
+    /// "Thursday 26 November 2026, 10:04pm".
+    pub submitted_uk: String,
+    /// The cohorts chosen in rank order (names), or empty for any cohort.
+    pub choices: Vec<String>,
+}
+
+impl ApplicationStatus {
+    /// The API's shape of this status.
+    pub fn outcome(&self) -> ApplicationOutcome {
+        let best = self.positions.first();
+        ApplicationOutcome {
+            reference: self.reference.clone(),
+            state: self.state,
+            cohort_id: self.cohort.as_ref().map(|c| c.id).or(best.map(|p| p.cohort_id)),
+            position: if self.state == AllocationState::Waiting { best.map(|p| p.position) } else { None },
+            status_token: self.status_token.clone(),
+        }
+    }
 }

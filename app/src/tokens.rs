@@ -8,15 +8,14 @@ const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 /// Calm, easy-to-spell words for attendance codes, said aloud in a Zoom call.
 const CODE_WORDS: &[&str] = &[
-    "acorn", "amber", "aspen", "beacon", "birch", "bloom", "breeze", "brook", "canopy", "cedar",
-    "clover", "coast", "comet", "coral", "cove", "daisy", "dawn", "delta", "dune", "ember",
-    "fern", "field", "finch", "fjord", "flint", "garden", "glade", "glow", "grove", "harbour",
-    "hazel", "heath", "heron", "hollow", "honey", "island", "ivy", "juniper", "kestrel", "lagoon",
-    "lantern", "larch", "lark", "lilac", "linden", "lotus", "maple", "marsh", "meadow", "mist",
-    "moor", "moss", "nectar", "oak", "orchard", "otter", "pebble", "pine", "plover", "pond",
-    "poppy", "prairie", "quill", "rain", "raven", "reed", "ripple", "river", "robin", "rowan",
-    "sage", "shore", "sky", "sorrel", "sparrow", "spring", "spruce", "star", "stone", "summit",
-    "swallow", "thistle", "tide", "valley", "violet", "wave", "willow", "wren", "yarrow", "zephyr",
+    "acorn", "amber", "aspen", "beacon", "birch", "bloom", "breeze", "brook", "canopy", "cedar", "clover", "coast",
+    "comet", "coral", "cove", "daisy", "dawn", "delta", "dune", "ember", "fern", "field", "finch", "fjord", "flint",
+    "garden", "glade", "glow", "grove", "harbour", "hazel", "heath", "heron", "hollow", "honey", "island", "ivy",
+    "juniper", "kestrel", "lagoon", "lantern", "larch", "lark", "lilac", "linden", "lotus", "maple", "marsh", "meadow",
+    "mist", "moor", "moss", "nectar", "oak", "orchard", "otter", "pebble", "pine", "plover", "pond", "poppy",
+    "prairie", "quill", "rain", "raven", "reed", "ripple", "river", "robin", "rowan", "sage", "shore", "sky", "sorrel",
+    "sparrow", "spring", "spruce", "star", "stone", "summit", "swallow", "thistle", "tide", "valley", "violet", "wave",
+    "willow", "wren", "yarrow", "zephyr",
 ];
 
 /// A private status token: 192 random bits as 48 hex digits.
@@ -32,9 +31,8 @@ pub fn session_secret() -> String {
 /// A short human reference such as `CL-7K3Q`; uniqueness is checked by the store.
 pub fn reference() -> String {
     let mut rng = rand::rng();
-    let code: String = (0..4)
-        .map(|_| REFERENCE_ALPHABET[rng.random_range(0..REFERENCE_ALPHABET.len())] as char)
-        .collect();
+    let code: String =
+        (0..4).map(|_| REFERENCE_ALPHABET[rng.random_range(0..REFERENCE_ALPHABET.len())] as char).collect();
     format!("CL-{code}")
 }
 

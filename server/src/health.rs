@@ -10,9 +10,8 @@ use serde_json::{json, Value};
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match state.store.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": "ok" }))),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "database": "unreachable" })),
-        ),
+        Err(_) => {
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": "unreachable" })))
+        }
     }
 }

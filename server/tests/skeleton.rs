@@ -39,12 +39,8 @@ async fn with_demo_data_the_course_page_lists_both_upcoming_tasters_and_never_a_
     assert_eq!(status, 200);
     assert!(body.contains("912 7343 1323") && body.contains("114640"));
     assert!(body.contains("989 3314 4569") && body.contains("637529"));
-    let (_, _, code) = app
-        .store
-        .latest_past_taster_code(chrono::Utc::now())
-        .await
-        .expect("query")
-        .expect("a past session");
+    let (_, _, code) =
+        app.store.latest_past_taster_code(chrono::Utc::now()).await.expect("query").expect("a past session");
     assert!(!body.to_lowercase().contains(&code.to_lowercase()), "the attendance code leaked onto the page");
 }
 

@@ -1,8 +1,8 @@
 //! Argon2id password hashing.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rand::Rng;
 use argon2::{Algorithm, Argon2, Params, Version};
+use rand::Rng;
 
 /// Argon2id with OWASP's minimum: 19 MiB of memory, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
@@ -19,9 +19,7 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
 
 /// Whether `password` matches the stored PHC string; a malformed hash never matches.
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
-        .unwrap_or(false)
+    PasswordHash::new(phc).map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ impl WorkEmail {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let value = raw.trim();
         if value.is_empty() {
-            return Err("Enter your work email address".into());
+            return Err("Enter your work email address, like name@nhs.net".into());
         }
         let format = || "Enter your work email address in the correct format, like name@nhs.net".to_string();
         if value.chars().count() > 254 || value.chars().any(char::is_whitespace) {
@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn an_empty_address_asks_for_one() {
-        assert_eq!(WorkEmail::parse("  "), Err("Enter your work email address".into()));
+        assert_eq!(WorkEmail::parse("  "), Err("Enter your work email address, like name@nhs.net".into()));
     }
 
     #[test]

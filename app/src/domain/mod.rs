@@ -1,6 +1,8 @@
 //! Plain Rust, no I/O: validated values and the rules of the course, built for both targets
 //! so the browser and the server check a form with the very same code.
 
+pub mod allocation;
+pub mod application;
 pub mod email;
 pub mod person_name;
 pub mod text;

@@ -58,13 +58,7 @@ pub fn uk_range(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
     if start_day == end_day {
         format!("{}, {} to {}", format_date(start_day), uk_clock(start), uk_clock(end))
     } else {
-        format!(
-            "{}, {} to {}, {}",
-            format_date(start_day),
-            uk_clock(start),
-            format_date(end_day),
-            uk_clock(end)
-        )
+        format!("{}, {} to {}, {}", format_date(start_day), uk_clock(start), format_date(end_day), uk_clock(end))
     }
 }
 

@@ -5,22 +5,42 @@
 
 mod sqlite;
 
+pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
+
+use crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
+use crate::domain::application::NewApplication;
 use crate::errors::AppError;
-use crate::models::{Course, TasterSession};
-use chrono::{DateTime, Utc};
+use crate::models::{ApplicationStatus, Cohort, Course, TasterSession};
+use chrono::{DateTime, Duration, Utc};
+use sqlite::applications::{self as apps, Key};
+use tokio::sync::watch;
 
 /// Where the embedded database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/enrol.db";
 
-/// A connection pool to the configured database.
+/// How the store behaves, beyond where it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// Rule 4: how long a freed place is held for the applicant it is offered to.
+    pub offer_window: Duration,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self { offer_window: Duration::hours(DEFAULT_OFFER_WINDOW_HOURS) }
+    }
+}
+
+/// A connection pool to the configured database, and its single writer.
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
+    settings: StoreSettings,
 }
 
 #[derive(Clone, Debug)]
 enum Backend {
-    Sqlite(sqlx::SqlitePool),
+    Sqlite(sqlite::Sqlite),
 }
 
 /// Why the store could not be opened.
@@ -36,43 +56,69 @@ pub enum OpenError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// Runs `$body` with the backend's handle bound to `$db`.
+macro_rules! on_backend {
+    ($store:expr, $db:ident => $body:expr) => {
+        match &$store.backend {
+            Backend::Sqlite($db) => $body,
+        }
+    };
+}
+
 impl Store {
-    /// Opens (creating if needed) and migrates the database at `url`.
+    /// Opens (creating if needed) and migrates the database at `url`, with default settings.
     pub async fn open(url: &str) -> Result<Self, OpenError> {
+        Self::open_with(url, StoreSettings::default()).await
+    }
+
+    /// Opens (creating if needed) and migrates the database at `url`.
+    pub async fn open_with(url: &str, settings: StoreSettings) -> Result<Self, OpenError> {
         if url.starts_with("sqlite:") {
-            let pool = sqlite::open(url).await?;
-            Ok(Self { backend: Backend::Sqlite(pool) })
+            Ok(Self { backend: Backend::Sqlite(sqlite::Sqlite::open(url).await?), settings })
         } else {
             Err(OpenError::UnsupportedUrl(redact(url)))
         }
     }
 
+    /// The settings the store was opened with.
+    pub fn settings(&self) -> StoreSettings {
+        self.settings
+    }
+
     /// Checks the database answers a trivial query.
     pub async fn ping(&self) -> Result<(), AppError> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::ping(pool).await,
-        }
+        on_backend!(self, db => db.ping().await)
     }
 
     /// Closes every connection; later calls fail with `Unavailable`.
     pub async fn close(&self) {
-        match &self.backend {
-            Backend::Sqlite(pool) => pool.close().await,
-        }
+        on_backend!(self, db => db.pool.close().await)
+    }
+
+    /// Ticks after every committed change to applications or places.
+    pub fn commits(&self) -> watch::Receiver<u64> {
+        on_backend!(self, db => db.writer.commits())
     }
 
     /// The course and its page sections, if a course exists.
     pub async fn course(&self) -> Result<Option<Course>, AppError> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::course::load(pool).await,
-        }
+        on_backend!(self, db => sqlite::course::load(&db.pool).await)
     }
 
     /// Taster sessions that have not ended by `now`, earliest first.
     pub async fn upcoming_tasters(&self, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::tasters::ending_after(pool, now).await,
-        }
+        on_backend!(self, db => sqlite::tasters::ending_after(&db.pool, now).await)
+    }
+
+    /// Scheduled taster sessions that have started by `now` (an applicant may have attended),
+    /// most recent first.
+    pub async fn attended_tasters(&self, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
+        on_backend!(self, db => sqlite::tasters::started_before(&db.pool, now).await)
+    }
+
+    /// Adds a taster session; returns its id.
+    pub async fn insert_taster(&self, taster: &NewTaster) -> Result<i64, AppError> {
+        on_backend!(self, db => sqlite::tasters::insert(&db.pool, taster).await)
     }
 
     /// The start, end and attendance code of the last session that started before `now`.
@@ -80,37 +126,117 @@ impl Store {
         &self,
         now: DateTime<Utc>,
     ) -> Result<Option<(DateTime<Utc>, DateTime<Utc>, String)>, AppError> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::tasters::latest_past_code(pool, now).await,
-        }
-    }
-
-    /// Adds a taster session; returns its id.
-    pub async fn insert_taster(&self, taster: &NewTaster) -> Result<i64, AppError> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::tasters::insert(pool, taster).await,
-        }
-    }
-
-    /// Adds a cohort with its meetings; returns its id.
-    pub async fn insert_cohort(&self, cohort: &NewCohort) -> Result<i64, AppError> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::cohorts::insert(pool, cohort).await,
-        }
-    }
-
-    /// Adds a coordinator account; returns its id.
-    pub async fn insert_coordinator(&self, coordinator: &NewCoordinator) -> Result<i64, AppError> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::coordinators::insert(pool, coordinator).await,
-        }
+        on_backend!(self, db => sqlite::tasters::latest_past_code(&db.pool, now).await)
     }
 
     /// Whether any taster session or cohort exists (demo data is only seeded into an empty store).
     pub async fn has_schedule(&self) -> Result<bool, AppError> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::tasters::has_schedule(pool).await,
-        }
+        on_backend!(self, db => sqlite::tasters::has_schedule(&db.pool).await)
+    }
+
+    /// Adds a cohort with its meetings; returns its id.
+    pub async fn insert_cohort(&self, cohort: &NewCohort) -> Result<i64, AppError> {
+        on_backend!(self, db => sqlite::cohorts::insert(&db.pool, cohort).await)
+    }
+
+    /// Cohorts in order of their first meeting, with meetings and places remaining.
+    pub async fn cohorts(&self, include_drafts: bool) -> Result<Vec<Cohort>, AppError> {
+        on_backend!(self, db => {
+            let mut conn = db.pool.acquire().await?;
+            sqlite::cohorts::list(&mut conn, include_drafts).await
+        })
+    }
+
+    /// Every published cohort's places remaining, by cohort id (one cheap query).
+    pub async fn places_remaining(&self) -> Result<Vec<(i64, i64)>, AppError> {
+        on_backend!(self, db => sqlite::cohorts::places_remaining(&db.pool).await)
+    }
+
+    /// Adds a coordinator account; returns its id.
+    pub async fn insert_coordinator(&self, coordinator: &NewCoordinator) -> Result<i64, AppError> {
+        on_backend!(self, db => sqlite::coordinators::insert(&db.pool, coordinator).await)
+    }
+
+    /// Stores a checked application and places it when its attendance code is valid.
+    pub async fn submit_application(
+        &self,
+        app: NewApplication,
+        now: DateTime<Utc>,
+    ) -> Result<ApplicationStatus, AppError> {
+        on_backend!(self, db => db.writer.write(move |conn| Box::pin(apps::submit(conn, app, now))).await)
+    }
+
+    /// Records attendance at a taster; an application waiting for that check is placed now.
+    pub async fn confirm_attendance(
+        &self,
+        application_id: i64,
+        taster_session_id: i64,
+        source: AttendanceSource,
+        coordinator_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<ApplicationStatus, AppError> {
+        on_backend!(self, db => db
+            .writer
+            .write(move |conn| {
+                Box::pin(apps::confirm_attendance(conn, application_id, taster_session_id, source, coordinator_id, now))
+            })
+            .await)
+    }
+
+    /// The applicant withdraws (by their status token).
+    pub async fn withdraw(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let (token, window) = (token.to_string(), self.settings.offer_window);
+        on_backend!(self, db => db
+            .writer
+            .write(move |conn| Box::pin(async move { apps::withdraw(conn, Key::Token(&token), now, window).await }))
+            .await)
+    }
+
+    /// A coordinator withdraws an application on the applicant's behalf.
+    pub async fn withdraw_by_id(&self, id: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let window = self.settings.offer_window;
+        on_backend!(self, db => db.writer.write(move |conn| Box::pin(apps::withdraw(conn, Key::Id(id), now, window))).await)
+    }
+
+    /// The applicant accepts an offered place.
+    pub async fn accept_offer(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let (token, window) = (token.to_string(), self.settings.offer_window);
+        on_backend!(self, db => db
+            .writer
+            .write(move |conn| Box::pin(async move { apps::accept_offer(conn, Key::Token(&token), now, window).await }))
+            .await)
+    }
+
+    /// The applicant declines an offered place.
+    pub async fn decline_offer(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let (token, window) = (token.to_string(), self.settings.offer_window);
+        on_backend!(self, db => db
+            .writer
+            .write(move |conn| Box::pin(async move { apps::decline_offer(conn, Key::Token(&token), now, window).await }))
+            .await)
+    }
+
+    /// Lapses offers whose window has passed and passes their places on; returns how many.
+    pub async fn expire_offers(&self, now: DateTime<Utc>) -> Result<usize, AppError> {
+        let window = self.settings.offer_window;
+        on_backend!(self, db => db.writer.write(move |conn| Box::pin(apps::expire_offers(conn, now, window))).await)
+    }
+
+    /// Changes a cohort's capacity; new places go to the waiting list at once.
+    pub async fn set_capacity(&self, cohort_id: i64, capacity: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        let window = self.settings.offer_window;
+        on_backend!(self, db => db
+            .writer
+            .write(move |conn| Box::pin(apps::set_capacity(conn, cohort_id, capacity, now, window)))
+            .await)
+    }
+
+    /// The status of an application by its private token.
+    pub async fn application_status(&self, token: &str) -> Result<ApplicationStatus, AppError> {
+        on_backend!(self, db => {
+            let mut conn = db.pool.acquire().await?;
+            apps::status_by_token(&mut conn, token).await
+        })
     }
 }
 

@@ -41,9 +41,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("local address");
         let router = server::router(state);
         tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .expect("serve");
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Self { addr, store, client, _dir: dir }

@@ -1,9 +1,13 @@
-//! Cohorts and their meetings.
+//! Cohorts and their meetings: creating them, listing them, and their places.
 
+use crate::domain::allocation::CohortPlaces;
+use crate::domain::uk_time::uk_range;
 use crate::errors::AppError;
+use crate::models::{Cohort, Meeting};
 use crate::store::NewCohort;
-use chrono::Utc;
-use sqlx::SqlitePool;
+use chrono::{DateTime, Utc};
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::HashMap;
 
 /// Adds a cohort and its meetings in one transaction.
 pub async fn insert(pool: &SqlitePool, cohort: &NewCohort) -> Result<i64, AppError> {
@@ -31,4 +35,116 @@ pub async fn insert(pool: &SqlitePool, cohort: &NewCohort) -> Result<i64, AppErr
     }
     tx.commit().await?;
     Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct CohortRow {
+    id: i64,
+    name: String,
+    intake: String,
+    capacity: i64,
+    allocated_count: i64,
+    offered_count: i64,
+    status: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct MeetingRow {
+    cohort_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+}
+
+/// Cohorts in order of their first meeting (drafts only when asked), with their meetings.
+pub async fn list(conn: &mut SqliteConnection, include_drafts: bool) -> Result<Vec<Cohort>, AppError> {
+    let rows = sqlx::query_as::<_, CohortRow>(
+        "SELECT c.id, c.name, c.intake, c.capacity, c.allocated_count, c.offered_count, c.status
+         FROM cohort c
+         WHERE c.status <> 'draft' OR ?
+         ORDER BY (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id), c.id",
+    )
+    .bind(include_drafts)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut meetings: HashMap<i64, Vec<Meeting>> = HashMap::new();
+    let meeting_rows = sqlx::query_as::<_, MeetingRow>(
+        "SELECT cohort_id, starts_at, ends_at FROM cohort_meeting ORDER BY cohort_id, position",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for m in meeting_rows {
+        meetings.entry(m.cohort_id).or_default().push(Meeting {
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            when_uk: uk_range(m.starts_at, m.ends_at),
+        });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let places = places_of(&row);
+            Cohort {
+                id: row.id,
+                name: row.name,
+                intake: row.intake,
+                capacity: row.capacity,
+                places_remaining: places.remaining(),
+                status: row.status,
+                meetings: meetings.remove(&row.id).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+/// One cohort with its meetings.
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Cohort>, AppError> {
+    Ok(list(conn, true).await?.into_iter().find(|c| c.id == id))
+}
+
+fn places_of(row: &CohortRow) -> CohortPlaces {
+    CohortPlaces {
+        id: row.id,
+        capacity: row.capacity,
+        allocated: row.allocated_count,
+        offered: row.offered_count,
+        open: row.status == "open",
+    }
+}
+
+/// Open cohorts of `intake`, or of the current intake (that of the earliest open cohort),
+/// earliest first, with the intake they belong to.
+pub async fn open_places(
+    conn: &mut SqliteConnection,
+    intake: Option<&str>,
+) -> Result<(Option<String>, Vec<CohortPlaces>), AppError> {
+    let rows = sqlx::query_as::<_, CohortRow>(
+        "SELECT c.id, c.name, c.intake, c.capacity, c.allocated_count, c.offered_count, c.status
+         FROM cohort c WHERE c.status = 'open'
+         ORDER BY (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id), c.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let intake = intake.map(str::to_string).or_else(|| rows.first().map(|r| r.intake.clone()));
+    let places = rows.iter().filter(|r| Some(&r.intake) == intake.as_ref()).map(places_of).collect();
+    Ok((intake, places))
+}
+
+/// The places of one cohort, whatever its status.
+pub async fn places(conn: &mut SqliteConnection, id: i64) -> Result<Option<CohortPlaces>, AppError> {
+    let row = sqlx::query_as::<_, CohortRow>(
+        "SELECT id, name, intake, capacity, allocated_count, offered_count, status FROM cohort WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.as_ref().map(places_of))
+}
+
+/// Every cohort's places remaining, by id: what the live counter shows.
+pub async fn places_remaining(pool: &SqlitePool) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, max(capacity - allocated_count - offered_count, 0) FROM cohort WHERE status <> 'draft' ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?)
 }

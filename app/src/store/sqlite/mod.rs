@@ -1,19 +1,44 @@
 //! The SQLite backend: the embedded default, a single file under `data/`.
 
+pub mod applications;
 pub mod cohorts;
 pub mod coordinators;
 pub mod course;
 pub mod tasters;
+pub mod writer;
 
 use super::OpenError;
 use crate::errors::AppError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
+use writer::Writer;
 
-/// Opens the file (creating it and its folder on first start) and applies the migrations.
-pub async fn open(url: &str) -> Result<SqlitePool, OpenError> {
+/// The SQLite backend's handles: a pool for reads and the single writer.
+#[derive(Clone, Debug)]
+pub struct Sqlite {
+    pub pool: SqlitePool,
+    pub writer: Writer,
+}
+
+impl Sqlite {
+    /// Opens the file (creating it and its folder on first start), applies the migrations and
+    /// starts the writer on a connection of its own.
+    pub async fn open(url: &str) -> Result<Self, OpenError> {
+        let (pool, options) = open_pool(url).await?;
+        let writer = Writer::start(options.connect().await?);
+        Ok(Self { pool, writer })
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<(), AppError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+async fn open_pool(url: &str) -> Result<(SqlitePool, SqliteConnectOptions), OpenError> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         // WAL lets readers carry on while the single writer commits.
@@ -30,14 +55,8 @@ pub async fn open(url: &str) -> Result<SqlitePool, OpenError> {
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
+        .connect_with(options.clone())
         .await?;
     sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-    Ok(pool)
-}
-
-/// Checks the database answers.
-pub async fn ping(pool: &SqlitePool) -> Result<(), AppError> {
-    sqlx::query("SELECT 1").execute(pool).await?;
-    Ok(())
+    Ok((pool, options))
 }

@@ -60,6 +60,18 @@ pub async fn latest_past_code(
     .await?)
 }
 
+/// Scheduled sessions that started by `now`, most recent first.
+pub async fn started_before(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
+    let rows = sqlx::query_as::<_, TasterRow>(
+        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status
+         FROM taster_session WHERE starts_at <= ? AND status = 'scheduled' ORDER BY starts_at DESC, id DESC",
+    )
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(TasterSession::from).collect())
+}
+
 /// Adds a scheduled session.
 pub async fn insert(pool: &SqlitePool, taster: &NewTaster) -> Result<i64, AppError> {
     let now = Utc::now();
@@ -84,10 +96,9 @@ pub async fn insert(pool: &SqlitePool, taster: &NewTaster) -> Result<i64, AppErr
 
 /// Whether any session or cohort has been created yet.
 pub async fn has_schedule(pool: &SqlitePool) -> Result<bool, AppError> {
-    let found: i64 = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM taster_session) OR EXISTS (SELECT 1 FROM cohort)",
-    )
-    .fetch_one(pool)
-    .await?;
+    let found: i64 =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM taster_session) OR EXISTS (SELECT 1 FROM cohort)")
+            .fetch_one(pool)
+            .await?;
     Ok(found != 0)
 }

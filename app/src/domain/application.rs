@@ -1,0 +1,342 @@
+//! The joining form: what an applicant sends, and the checks that turn it into a
+//! `NewApplication`. The browser runs the same checks after hydration; the server runs them
+//! again and is the authority (it also checks the attendance code against the database).
+
+use super::allocation::CohortChoice;
+use super::text::parse_text;
+use super::{PersonName, WorkEmail};
+use crate::errors::FieldErrors;
+use serde::{Deserialize, Serialize};
+
+/// Field names in the order the form shows them; error summaries follow this order.
+pub const FIELD_ORDER: [&str; 10] = [
+    "name",
+    "email",
+    "job_title",
+    "employer",
+    "nurse_advocate",
+    "taster_session_id",
+    "attendance_code",
+    "cohort_preferences",
+    "access_needs",
+    "consent",
+];
+
+/// The longest access-needs note accepted, in characters.
+pub const MAX_ACCESS_NEEDS_CHARS: usize = 1000;
+
+/// Whether the applicant is a nurse advocate (the course is free for them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NurseAdvocate {
+    Yes,
+    InTraining,
+    No,
+}
+
+impl NurseAdvocate {
+    /// Every answer, in the order the form offers them.
+    pub const ALL: [Self; 3] = [Self::Yes, Self::InTraining, Self::No];
+
+    /// The stored, posted and JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Yes => "yes",
+            Self::InTraining => "in_training",
+            Self::No => "no",
+        }
+    }
+
+    /// The words on the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Yes => "Yes, I am a nurse advocate",
+            Self::InTraining => "I am training to be a nurse advocate",
+            Self::No => "No",
+        }
+    }
+
+    /// Reads the posted spelling.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == value.trim())
+            .ok_or_else(|| "Select whether you are a nurse advocate".to_string())
+    }
+}
+
+/// An attendance code as typed: letters and digits, compared without case, spaces or hyphens.
+pub fn normalise_attendance_code(raw: &str) -> Result<Option<String>, String> {
+    let code: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_lowercase();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    if code.chars().count() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric()) || code.len() < 4 {
+        return Err("Enter the attendance code as it was shown in the session, like willow27".into());
+    }
+    Ok(Some(code))
+}
+
+/// What an applicant sends (the form or the JSON API), before any check.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationInput {
+    pub name: String,
+    pub email: String,
+    pub job_title: String,
+    pub employer: String,
+    pub nurse_advocate: String,
+    pub taster_session_id: Option<i64>,
+    pub attendance_code: String,
+    /// Cohort ids in rank order; empty means any cohort.
+    pub cohort_preferences: Vec<i64>,
+    pub access_needs: String,
+    pub consent: bool,
+}
+
+/// A joining form that passed every check: only this reaches the store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApplication {
+    pub name: PersonName,
+    pub email: WorkEmail,
+    pub job_title: String,
+    pub employer: String,
+    pub nurse_advocate: NurseAdvocate,
+    pub taster_session_id: Option<i64>,
+    /// Normalised (lower case, letters and digits only).
+    pub attendance_code: Option<String>,
+    pub choice: CohortChoice,
+    pub access_needs: String,
+}
+
+/// What the checks need to know about the world: the cohorts open for applications and the
+/// taster sessions an applicant can say they attended.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormOptions {
+    pub open_cohort_ids: Vec<i64>,
+    pub attended_taster_ids: Vec<i64>,
+}
+
+impl NewApplication {
+    /// Checks every field, collecting one message per field that says how to fix it.
+    pub fn parse(input: &ApplicationInput, options: &FormOptions) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = collect(&mut errors, "name", PersonName::parse(&input.name));
+        let email = collect(&mut errors, "email", WorkEmail::parse(&input.email));
+        let job_title = collect(&mut errors, "job_title", parse_text(&input.job_title, "your job title", 100, true));
+        let employer = collect(
+            &mut errors,
+            "employer",
+            parse_text(&input.employer, "your employer", 150, true).map_err(|e| {
+                if e == "Enter your employer" {
+                    "Enter your employer, such as the name of your NHS trust".into()
+                } else {
+                    e
+                }
+            }),
+        );
+        let nurse_advocate = collect(&mut errors, "nurse_advocate", NurseAdvocate::parse(&input.nurse_advocate));
+        let taster_session_id = collect(
+            &mut errors,
+            "taster_session_id",
+            match input.taster_session_id {
+                Some(id) if !options.attended_taster_ids.contains(&id) => {
+                    Err("Select a taster session from the list, or ‘I have not attended one yet’".to_string())
+                }
+                other => Ok(other),
+            },
+        );
+        let attendance_code =
+            collect(&mut errors, "attendance_code", normalise_attendance_code(&input.attendance_code));
+        let choice = collect(
+            &mut errors,
+            "cohort_preferences",
+            parse_choice(&input.cohort_preferences, &options.open_cohort_ids),
+        );
+        let access_needs = collect(
+            &mut errors,
+            "access_needs",
+            parse_text(&input.access_needs, "your access needs", MAX_ACCESS_NEEDS_CHARS, false),
+        );
+        if !input.consent {
+            errors.insert(
+                "consent".into(),
+                "Confirm that you have read the privacy notice and agree to us using your details".into(),
+            );
+        }
+        match (
+            name,
+            email,
+            job_title,
+            employer,
+            nurse_advocate,
+            taster_session_id,
+            attendance_code,
+            choice,
+            access_needs,
+        ) {
+            (
+                Some(name),
+                Some(email),
+                Some(job_title),
+                Some(employer),
+                Some(nurse_advocate),
+                Some(taster_session_id),
+                Some(attendance_code),
+                Some(choice),
+                Some(access_needs),
+            ) if errors.is_empty() => Ok(Self {
+                name,
+                email,
+                job_title,
+                employer,
+                nurse_advocate,
+                taster_session_id,
+                attendance_code,
+                choice,
+                access_needs,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The value when `result` is good; otherwise records its message against `field`.
+fn collect<T>(errors: &mut FieldErrors, field: &str, result: Result<T, String>) -> Option<T> {
+    result.map_err(|message| errors.insert(field.to_string(), message)).ok()
+}
+
+fn parse_choice(ranked: &[i64], open: &[i64]) -> Result<CohortChoice, String> {
+    if open.is_empty() {
+        return Err("No courses are open for applications at the moment".into());
+    }
+    if ranked.is_empty() {
+        return Ok(CohortChoice::Any);
+    }
+    if ranked.iter().any(|id| !open.contains(id)) {
+        return Err("Select a course from the list".into());
+    }
+    let mut seen = Vec::with_capacity(ranked.len());
+    for id in ranked {
+        if seen.contains(id) {
+            return Err("Choose each course only once".into());
+        }
+        seen.push(*id);
+    }
+    Ok(CohortChoice::Ranked(seen))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> FormOptions {
+        FormOptions { open_cohort_ids: vec![1, 2], attended_taster_ids: vec![10, 11] }
+    }
+
+    fn valid() -> ApplicationInput {
+        ApplicationInput {
+            name: "Sam Jones".into(),
+            email: "sam.jones@nhs.net".into(),
+            job_title: "Ward manager".into(),
+            employer: "Oxford University Hospitals NHS Foundation Trust".into(),
+            nurse_advocate: "yes".into(),
+            taster_session_id: Some(10),
+            attendance_code: " Willow-27 ".into(),
+            cohort_preferences: vec![2, 1],
+            access_needs: String::new(),
+            consent: true,
+        }
+    }
+
+    #[test]
+    fn a_complete_form_becomes_a_new_application() {
+        let app = NewApplication::parse(&valid(), &options()).unwrap();
+        assert_eq!(app.email.as_str(), "sam.jones@nhs.net");
+        assert_eq!(app.attendance_code.as_deref(), Some("willow27"));
+        assert_eq!(app.choice, CohortChoice::Ranked(vec![2, 1]));
+        assert_eq!(app.nurse_advocate, NurseAdvocate::Yes);
+    }
+
+    #[test]
+    fn an_empty_form_gets_one_message_per_required_field() {
+        let errors = NewApplication::parse(&ApplicationInput::default(), &options()).unwrap_err();
+        let fields: Vec<&str> = errors.keys().map(String::as_str).collect();
+        assert_eq!(fields, ["consent", "email", "employer", "job_title", "name", "nurse_advocate"]);
+        assert_eq!(errors["email"], "Enter your work email address, like name@nhs.net");
+    }
+
+    #[test]
+    fn no_preference_means_any_cohort() {
+        let input = ApplicationInput { cohort_preferences: vec![], ..valid() };
+        assert_eq!(NewApplication::parse(&input, &options()).unwrap().choice, CohortChoice::Any);
+    }
+
+    #[test]
+    fn a_cohort_that_is_not_open_is_refused() {
+        let input = ApplicationInput { cohort_preferences: vec![3], ..valid() };
+        let errors = NewApplication::parse(&input, &options()).unwrap_err();
+        assert_eq!(errors["cohort_preferences"], "Select a course from the list");
+    }
+
+    #[test]
+    fn a_cohort_ranked_twice_is_refused() {
+        let input = ApplicationInput { cohort_preferences: vec![1, 1], ..valid() };
+        let errors = NewApplication::parse(&input, &options()).unwrap_err();
+        assert_eq!(errors["cohort_preferences"], "Choose each course only once");
+    }
+
+    #[test]
+    fn with_no_open_cohort_nobody_can_apply() {
+        let closed = FormOptions { open_cohort_ids: vec![], ..options() };
+        let errors = NewApplication::parse(&valid(), &closed).unwrap_err();
+        assert!(errors["cohort_preferences"].contains("No courses are open"));
+    }
+
+    #[test]
+    fn a_taster_that_cannot_have_been_attended_is_refused() {
+        let input = ApplicationInput { taster_session_id: Some(99), ..valid() };
+        assert!(NewApplication::parse(&input, &options()).unwrap_err().contains_key("taster_session_id"));
+    }
+
+    #[test]
+    fn the_taster_and_its_code_are_both_optional() {
+        let input = ApplicationInput { taster_session_id: None, attendance_code: "  ".into(), ..valid() };
+        let app = NewApplication::parse(&input, &options()).unwrap();
+        assert_eq!((app.taster_session_id, app.attendance_code), (None, None));
+    }
+
+    #[test]
+    fn an_attendance_code_with_symbols_is_refused_with_an_example() {
+        let input = ApplicationInput { attendance_code: "willow!27".into(), ..valid() };
+        assert!(NewApplication::parse(&input, &options()).unwrap_err()["attendance_code"].contains("like willow27"));
+    }
+
+    #[test]
+    fn consent_is_required() {
+        let input = ApplicationInput { consent: false, ..valid() };
+        assert!(NewApplication::parse(&input, &options()).unwrap_err()["consent"].contains("privacy notice"));
+    }
+
+    #[test]
+    fn access_needs_longer_than_the_limit_are_refused() {
+        let input = ApplicationInput { access_needs: "a".repeat(MAX_ACCESS_NEEDS_CHARS + 1), ..valid() };
+        assert!(NewApplication::parse(&input, &options()).unwrap_err().contains_key("access_needs"));
+    }
+
+    #[test]
+    fn an_unknown_nurse_advocate_answer_is_refused() {
+        let input = ApplicationInput { nurse_advocate: "maybe".into(), ..valid() };
+        assert_eq!(
+            NewApplication::parse(&input, &options()).unwrap_err()["nurse_advocate"],
+            "Select whether you are a nurse advocate"
+        );
+    }
+
+    #[test]
+    fn field_order_names_every_field_once() {
+        let mut fields = FIELD_ORDER.to_vec();
+        fields.sort();
+        fields.dedup();
+        assert_eq!(fields.len(), FIELD_ORDER.len());
+    }
+}
