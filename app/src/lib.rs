@@ -23,8 +23,13 @@ use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
-use routes::{coming_soon::ComingSoon, course::CoursePage, not_found::NotFound};
+use leptos_router::{path, SsrMode};
+use routes::coming_soon::ComingSoon;
+use routes::course::CoursePage;
+use routes::join::JoinPage;
+use routes::not_found::NotFound;
+use routes::privacy::PrivacyPage;
+use routes::status::{ConfirmationPage, DeclinePage, StatusPage, WithdrawPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -60,17 +65,18 @@ pub fn App() -> impl IntoView {
                 // Every public page renders completely on the server (Async), so it is whole
                 // without JavaScript; see TOOLCHAIN.md on out-of-order streaming.
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=CoursePage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=CoursePage ssr=SsrMode::Async />
                     <Route
-                        path=StaticSegment("tasters")
+                        path=path!("/tasters")
                         view=|| view! { <ComingSoon title="Taster sessions" /> }
                         ssr=SsrMode::Async
                     />
-                    <Route
-                        path=StaticSegment("join")
-                        view=|| view! { <ComingSoon title="Joining form" /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
+                    <Route path=path!("/join/confirmation/:token") view=ConfirmationPage ssr=SsrMode::Async />
+                    <Route path=path!("/status/:token") view=StatusPage ssr=SsrMode::Async />
+                    <Route path=path!("/status/:token/withdraw") view=WithdrawPage ssr=SsrMode::Async />
+                    <Route path=path!("/status/:token/decline") view=DeclinePage ssr=SsrMode::Async />
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -37,7 +37,11 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     let person = 0..PEOPLE;
-    let choice = prop_oneof![Just(Choice::Any), (0..2usize).prop_map(Choice::Only), (0..2usize).prop_map(|first| Choice::Both { first })];
+    let choice = prop_oneof![
+        Just(Choice::Any),
+        (0..2usize).prop_map(Choice::Only),
+        (0..2usize).prop_map(|first| Choice::Both { first })
+    ];
     prop_oneof![
         4 => (person.clone(), any::<bool>(), choice).prop_map(|(person, with_code, choice)| Op::Submit { person, with_code, choice }),
         2 => person.clone().prop_map(|person| Op::Confirm { person }),
@@ -162,7 +166,10 @@ fn kind(result: &Result<impl Sized, AppError>) -> Expect {
 
 async fn run(capacity: [i64; 2], ops: Vec<Op>) {
     let t = TestStore::with_settings(StoreSettings { offer_window: Duration::minutes(WINDOW_MINUTES) }).await;
-    let cohorts = [add_cohort(&t.store, "Tuesdays", capacity[0], 0).await, add_cohort(&t.store, "Thursdays", capacity[1], 1).await];
+    let cohorts = [
+        add_cohort(&t.store, "Tuesdays", capacity[0], 0).await,
+        add_cohort(&t.store, "Thursdays", capacity[1], 1).await,
+    ];
     let taster = add_taster(&t.store, "willow27").await;
     let coordinator = add_coordinator(&t.store).await;
     let mut model = Model { capacity, ..Model::default() };
@@ -182,7 +189,10 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                         (CohortChoice::Ranked(vec![cohorts[*first], cohorts[other]]), vec![*first, other])
                     }
                 };
-                let result = t.store.submit_application(application(&email, with_code.then_some("willow27"), &ranked), now).await;
+                let result = t
+                    .store
+                    .submit_application(application(&email, with_code.then_some("willow27"), &ranked), now)
+                    .await;
                 let active = model.latest(*person).is_some_and(|i| model.apps[i].state.is_active());
                 let expected = if active { Expect::Conflict } else { Expect::Ok };
                 if let (false, Ok(status)) = (active, &result) {
@@ -211,7 +221,8 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                         .fetch_one(&mut raw)
                         .await
                         .unwrap();
-                    let result = t.store.confirm_attendance(id, taster, AttendanceSource::Manual, Some(coordinator), now).await;
+                    let result =
+                        t.store.confirm_attendance(id, taster, AttendanceSource::Manual, Some(coordinator), now).await;
                     if model.apps[i].state == AllocationState::AwaitingAttendance {
                         model.apps[i].eligible_at = Some(model.clock);
                         model.place(i);
@@ -295,7 +306,11 @@ async fn check(t: &TestStore, model: &Model, cohorts: &[i64; 2], step: usize, op
     for (i, app) in model.apps.iter().enumerate() {
         let status = t.store.application_status(&app.token).await.unwrap();
         assert_eq!(status.state, app.state, "step {step} ({op:?}): application {i} state");
-        assert_eq!(status.cohort.as_ref().map(|c| c.id), app.cohort.map(|c| cohorts[c]), "step {step}: application {i} cohort");
+        assert_eq!(
+            status.cohort.as_ref().map(|c| c.id),
+            app.cohort.map(|c| cohorts[c]),
+            "step {step}: application {i} cohort"
+        );
         if app.state == AllocationState::Waiting {
             let actual: Vec<(i64, i64)> = status.positions.iter().map(|p| (p.cohort_id, p.position)).collect();
             let expected: Vec<(i64, i64)> = model.positions(i).into_iter().map(|(c, p)| (cohorts[c], p)).collect();

@@ -57,7 +57,10 @@ async fn rule_1_a_coordinators_attendance_check_makes_it_eligible_then() {
     let taster = add_taster(&t.store, "willow27").await;
     let waiting = t.store.submit_application(application("a@nhs.net", None, &ANY), t0()).await.unwrap();
     // Someone with a code, arriving later, takes the only place first.
-    t.store.submit_application(application("b@nhs.net", Some("willow27"), &ANY), t0() + Duration::minutes(5)).await.unwrap();
+    t.store
+        .submit_application(application("b@nhs.net", Some("willow27"), &ANY), t0() + Duration::minutes(5))
+        .await
+        .unwrap();
     let id = application_id(&t, &waiting.reference).await;
     let coordinator = add_coordinator(&t.store).await;
     let checked = t
@@ -280,5 +283,9 @@ async fn places(t: &TestStore, cohort: i64) -> i64 {
 
 async fn application_id(t: &TestStore, reference: &str) -> i64 {
     let mut raw = t.raw().await;
-    sqlx::query_scalar("SELECT id FROM application WHERE reference = ?").bind(reference).fetch_one(&mut raw).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM application WHERE reference = ?")
+        .bind(reference)
+        .fetch_one(&mut raw)
+        .await
+        .unwrap()
 }

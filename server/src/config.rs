@@ -1,5 +1,6 @@
 //! Configuration from the environment, with defaults that suit a first `make run`.
 
+use app::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
 use app::store::DEFAULT_DATABASE_URL;
 
 /// Settings read at start; Leptos reads its own (`LEPTOS_SITE_ADDR`, …) separately.
@@ -11,6 +12,8 @@ pub struct Config {
     pub demo: bool,
     /// `ENROL_LOG_FORMAT=json`: one JSON object per log line, for log collectors.
     pub json_logs: bool,
+    /// `ENROL_OFFER_HOURS`: how long a freed place is held for the applicant offered it.
+    pub offer_hours: i64,
 }
 
 impl Config {
@@ -28,6 +31,10 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             demo: flag("ENROL_DEMO"),
             json_logs: lookup("ENROL_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+            offer_hours: lookup("ENROL_OFFER_HOURS")
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|h| (1..=24 * 14).contains(h))
+                .unwrap_or(DEFAULT_OFFER_WINDOW_HOURS),
         }
     }
 }
@@ -54,6 +61,14 @@ mod tests {
     fn enrol_demo_1_turns_demo_mode_on_and_0_leaves_it_off() {
         assert!(config(&[("ENROL_DEMO", "1")]).demo);
         assert!(!config(&[("ENROL_DEMO", "0")]).demo);
+    }
+
+    #[test]
+    fn the_offer_window_defaults_to_48_hours_and_ignores_nonsense() {
+        assert_eq!(config(&[]).offer_hours, 48);
+        assert_eq!(config(&[("ENROL_OFFER_HOURS", "24")]).offer_hours, 24);
+        assert_eq!(config(&[("ENROL_OFFER_HOURS", "-3")]).offer_hours, 48);
+        assert_eq!(config(&[("ENROL_OFFER_HOURS", "soon")]).offer_hours, 48);
     }
 
     #[test]

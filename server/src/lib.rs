@@ -1,8 +1,11 @@
 //! The axum host of enrol: builds the router that serves the Leptos pages, server functions,
 //! health check and static files. `main.rs` wires it to configuration and a socket.
 
+pub mod api;
 pub mod config;
+pub mod forms;
 pub mod health;
+pub mod tasks;
 
 use app::state::AppState;
 use app::{shell, App};
@@ -20,6 +23,8 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .merge(api::routes())
+        .merge(forms::routes())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())

@@ -2,7 +2,7 @@
 //! SIGTERM or Ctrl-C.
 
 use app::state::AppState;
-use app::store::Store;
+use app::store::{Store, StoreSettings};
 use leptos::config::get_configuration;
 use server::config::Config;
 use std::process::ExitCode;
@@ -26,7 +26,8 @@ async fn run(config: Config) -> Result<(), String> {
     let leptos_options = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
     let addr = leptos_options.site_addr;
 
-    let store = Store::open(&config.database_url).await.map_err(|e| e.to_string())?;
+    let settings = StoreSettings { offer_window: chrono::Duration::hours(config.offer_hours) };
+    let store = Store::open_with(&config.database_url, settings).await.map_err(|e| e.to_string())?;
     tracing::info!("database ready");
 
     if config.demo {
@@ -40,6 +41,7 @@ async fn run(config: Config) -> Result<(), String> {
     }
 
     let state = AppState { leptos_options, store: store.clone(), demo: config.demo };
+    let expiry = tokio::spawn(server::tasks::expire_offers_every(store.clone(), std::time::Duration::from_secs(30)));
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("enrol is serving on http://{addr}");
@@ -48,6 +50,7 @@ async fn run(config: Config) -> Result<(), String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))?;
+    expiry.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -200,6 +200,117 @@ impl NewApplication {
     }
 }
 
+/// The joining form exactly as posted, kept to show it again with its errors.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinForm {
+    pub name: String,
+    pub email: String,
+    pub job_title: String,
+    pub employer: String,
+    pub nurse_advocate: String,
+    /// A taster session id, or empty for "I have not attended one yet".
+    pub taster_session_id: String,
+    pub attendance_code: String,
+    /// "any", "ranked", or empty when neither was chosen.
+    pub preference: String,
+    /// `choice_1`, `choice_2`, …: cohort ids, empty where nothing was chosen.
+    pub choices: Vec<String>,
+    pub access_needs: String,
+    pub consent: bool,
+}
+
+/// The most ranked choices a form can carry.
+pub const MAX_CHOICES: usize = 9;
+
+impl JoinForm {
+    /// Reads posted name/value pairs (a urlencoded body or the browser's FormData).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut form = Self::default();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "name" => form.name = value,
+                "email" => form.email = value,
+                "job_title" => form.job_title = value,
+                "employer" => form.employer = value,
+                "nurse_advocate" => form.nurse_advocate = value,
+                "taster_session_id" => form.taster_session_id = value,
+                "attendance_code" => form.attendance_code = value,
+                "preference" => form.preference = value,
+                "access_needs" => form.access_needs = value,
+                "consent" => form.consent = !value.is_empty(),
+                other => {
+                    let rank = other.strip_prefix("choice_").and_then(|n| n.parse::<usize>().ok());
+                    if let Some(rank @ 1..=MAX_CHOICES) = rank {
+                        if form.choices.len() < rank {
+                            form.choices.resize(rank, String::new());
+                        }
+                        form.choices[rank - 1] = value;
+                    }
+                }
+            }
+        }
+        form
+    }
+
+    /// The ranked choice at `rank` (1-based), or empty.
+    pub fn choice(&self, rank: usize) -> &str {
+        self.choices.get(rank.wrapping_sub(1)).map(String::as_str).unwrap_or("")
+    }
+
+    /// Checks the form: its own shape first (numbers, the preference), then every rule of
+    /// [`NewApplication::parse`]. All messages come back together.
+    pub fn parse(&self, options: &FormOptions) -> Result<NewApplication, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let taster_session_id = match self.taster_session_id.trim() {
+            "" => None,
+            id => collect(
+                &mut errors,
+                "taster_session_id",
+                id.parse::<i64>().map_err(|_| "Select a taster session from the list".to_string()),
+            ),
+        };
+        let cohort_preferences = match self.preference.as_str() {
+            "any" => Vec::new(),
+            "ranked" => {
+                let picked: Vec<&str> = self.choices.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+                if picked.is_empty() {
+                    errors.insert("cohort_preferences".into(), "Select your first choice of course".into());
+                }
+                picked.iter().filter_map(|c| c.parse::<i64>().ok()).collect()
+            }
+            _ => {
+                errors.insert(
+                    "cohort_preferences".into(),
+                    "Select whether you can join any course or have a preference".into(),
+                );
+                Vec::new()
+            }
+        };
+        let input = ApplicationInput {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            job_title: self.job_title.clone(),
+            employer: self.employer.clone(),
+            nurse_advocate: self.nurse_advocate.clone(),
+            taster_session_id,
+            attendance_code: self.attendance_code.clone(),
+            cohort_preferences,
+            access_needs: self.access_needs.clone(),
+            consent: self.consent,
+        };
+        match NewApplication::parse(&input, options) {
+            Ok(app) if errors.is_empty() => Ok(app),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                for (field, message) in more {
+                    errors.entry(field).or_insert(message);
+                }
+                Err(errors)
+            }
+        }
+    }
+}
+
 /// The value when `result` is good; otherwise records its message against `field`.
 fn collect<T>(errors: &mut FieldErrors, field: &str, result: Result<T, String>) -> Option<T> {
     result.map_err(|message| errors.insert(field.to_string(), message)).ok()
@@ -330,6 +441,65 @@ mod tests {
             NewApplication::parse(&input, &options()).unwrap_err()["nurse_advocate"],
             "Select whether you are a nurse advocate"
         );
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_posted_form_is_read_with_its_ranked_choices() {
+        let form = JoinForm::from_pairs(pairs(&[
+            ("name", "Sam"),
+            ("preference", "ranked"),
+            ("choice_2", "1"),
+            ("choice_1", "2"),
+            ("choice_99", "7"),
+            ("consent", "yes"),
+        ]));
+        assert_eq!(form.choices, ["2", "1"]);
+        assert_eq!(form.choice(1), "2");
+        assert_eq!(form.choice(3), "");
+        assert!(form.consent);
+    }
+
+    #[test]
+    fn a_form_without_a_preference_asks_for_one() {
+        let errors = JoinForm::default().parse(&options()).unwrap_err();
+        assert_eq!(errors["cohort_preferences"], "Select whether you can join any course or have a preference");
+    }
+
+    #[test]
+    fn a_ranked_preference_without_a_first_choice_asks_for_it() {
+        let form = JoinForm { preference: "ranked".into(), ..JoinForm::default() };
+        assert_eq!(form.parse(&options()).unwrap_err()["cohort_preferences"], "Select your first choice of course");
+    }
+
+    #[test]
+    fn a_complete_posted_form_becomes_a_new_application() {
+        let form = JoinForm::from_pairs(pairs(&[
+            ("name", "Sam Jones"),
+            ("email", "sam@nhs.net"),
+            ("job_title", "Ward manager"),
+            ("employer", "A trust"),
+            ("nurse_advocate", "in_training"),
+            ("taster_session_id", "11"),
+            ("attendance_code", ""),
+            ("preference", "ranked"),
+            ("choice_1", "2"),
+            ("choice_2", ""),
+            ("consent", "yes"),
+        ]));
+        let app = form.parse(&options()).unwrap();
+        assert_eq!(app.choice, CohortChoice::Ranked(vec![2]));
+        assert_eq!(app.taster_session_id, Some(11));
+        assert_eq!(app.nurse_advocate, NurseAdvocate::InTraining);
+    }
+
+    #[test]
+    fn a_tampered_taster_id_is_refused_not_a_panic() {
+        let form = JoinForm { taster_session_id: "ten".into(), ..JoinForm::default() };
+        assert_eq!(form.parse(&options()).unwrap_err()["taster_session_id"], "Select a taster session from the list");
     }
 
     #[test]

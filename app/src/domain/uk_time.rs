@@ -62,6 +62,11 @@ pub fn uk_range(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
     }
 }
 
+/// The first instant of the UK day after the one `instant` falls on.
+pub fn end_of_uk_day(instant: DateTime<Utc>) -> DateTime<Utc> {
+    uk_instant(uk_day(instant) + chrono::Duration::days(1), NaiveTime::MIN)
+}
+
 /// The UTC instant of a wall-clock time on a UK calendar day. In the hour the clocks go back
 /// the earlier of the two readings is taken; in the hour that does not exist (clocks forward)
 /// the time an hour later is taken.
@@ -140,6 +145,12 @@ mod tests {
     #[test]
     fn the_repeated_hour_when_clocks_go_back_takes_the_first_reading() {
         assert_eq!(uk_instant(day(2026, 10, 25), hm(1, 30)), utc("2026-10-25T00:30:00Z"));
+    }
+
+    #[test]
+    fn the_uk_day_ends_at_midnight_uk_time() {
+        assert_eq!(end_of_uk_day(utc("2026-06-10T22:30:00Z")), utc("2026-06-10T23:00:00Z"));
+        assert_eq!(end_of_uk_day(utc("2026-12-02T09:00:00Z")), utc("2026-12-03T00:00:00Z"));
     }
 
     #[test]

@@ -1,3 +1,4 @@
 //! Server functions: thin, they parse input, call the domain and the store, and map errors.
 
+pub mod applications;
 pub mod course;

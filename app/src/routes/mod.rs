@@ -2,4 +2,7 @@
 
 pub mod coming_soon;
 pub mod course;
+pub mod join;
 pub mod not_found;
+pub mod privacy;
+pub mod status;

@@ -110,6 +110,11 @@ impl Store {
         on_backend!(self, db => sqlite::tasters::ending_after(&db.pool, now).await)
     }
 
+    /// Every taster session, past and future, earliest first.
+    pub async fn all_tasters(&self) -> Result<Vec<TasterSession>, AppError> {
+        on_backend!(self, db => sqlite::tasters::all(&db.pool).await)
+    }
+
     /// Scheduled taster sessions that have started by `now` (an applicant may have attended),
     /// most recent first.
     pub async fn attended_tasters(&self, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
@@ -163,7 +168,7 @@ impl Store {
         app: NewApplication,
         now: DateTime<Utc>,
     ) -> Result<ApplicationStatus, AppError> {
-        on_backend!(self, db => db.writer.write(move |conn| Box::pin(apps::submit(conn, app, now))).await)
+        on_backend!(self, db => db.writer.write(now, move |conn, now| Box::pin(apps::submit(conn, app, now))).await)
     }
 
     /// Records attendance at a taster; an application waiting for that check is placed now.
@@ -177,7 +182,7 @@ impl Store {
     ) -> Result<ApplicationStatus, AppError> {
         on_backend!(self, db => db
             .writer
-            .write(move |conn| {
+            .write(now, move |conn, now| {
                 Box::pin(apps::confirm_attendance(conn, application_id, taster_session_id, source, coordinator_id, now))
             })
             .await)
@@ -188,14 +193,14 @@ impl Store {
         let (token, window) = (token.to_string(), self.settings.offer_window);
         on_backend!(self, db => db
             .writer
-            .write(move |conn| Box::pin(async move { apps::withdraw(conn, Key::Token(&token), now, window).await }))
+            .write(now, move |conn, now| Box::pin(async move { apps::withdraw(conn, Key::Token(&token), now, window).await }))
             .await)
     }
 
     /// A coordinator withdraws an application on the applicant's behalf.
     pub async fn withdraw_by_id(&self, id: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
         let window = self.settings.offer_window;
-        on_backend!(self, db => db.writer.write(move |conn| Box::pin(apps::withdraw(conn, Key::Id(id), now, window))).await)
+        on_backend!(self, db => db.writer.write(now, move |conn, now| Box::pin(apps::withdraw(conn, Key::Id(id), now, window))).await)
     }
 
     /// The applicant accepts an offered place.
@@ -203,7 +208,7 @@ impl Store {
         let (token, window) = (token.to_string(), self.settings.offer_window);
         on_backend!(self, db => db
             .writer
-            .write(move |conn| Box::pin(async move { apps::accept_offer(conn, Key::Token(&token), now, window).await }))
+            .write(now, move |conn, now| Box::pin(async move { apps::accept_offer(conn, Key::Token(&token), now, window).await }))
             .await)
     }
 
@@ -212,14 +217,14 @@ impl Store {
         let (token, window) = (token.to_string(), self.settings.offer_window);
         on_backend!(self, db => db
             .writer
-            .write(move |conn| Box::pin(async move { apps::decline_offer(conn, Key::Token(&token), now, window).await }))
+            .write(now, move |conn, now| Box::pin(async move { apps::decline_offer(conn, Key::Token(&token), now, window).await }))
             .await)
     }
 
     /// Lapses offers whose window has passed and passes their places on; returns how many.
     pub async fn expire_offers(&self, now: DateTime<Utc>) -> Result<usize, AppError> {
         let window = self.settings.offer_window;
-        on_backend!(self, db => db.writer.write(move |conn| Box::pin(apps::expire_offers(conn, now, window))).await)
+        on_backend!(self, db => db.writer.write(now, move |conn, now| Box::pin(apps::expire_offers(conn, now, window))).await)
     }
 
     /// Changes a cohort's capacity; new places go to the waiting list at once.
@@ -227,7 +232,7 @@ impl Store {
         let window = self.settings.offer_window;
         on_backend!(self, db => db
             .writer
-            .write(move |conn| Box::pin(apps::set_capacity(conn, cohort_id, capacity, now, window)))
+            .write(now, move |conn, now| Box::pin(apps::set_capacity(conn, cohort_id, capacity, now, window)))
             .await)
     }
 

@@ -48,7 +48,9 @@ pub async fn add_cohort(store: &Store, name: &str, capacity: i64, week: i64) -> 
             intake: "2027-03".into(),
             capacity,
             status: "open",
-            meetings: (0..6).map(|w| (first + Duration::weeks(w), first + Duration::weeks(w) + Duration::hours(2))).collect(),
+            meetings: (0..6)
+                .map(|w| (first + Duration::weeks(w), first + Duration::weeks(w) + Duration::hours(2)))
+                .collect(),
         })
         .await
         .expect("insert cohort")

@@ -52,10 +52,93 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// Adds an open cohort of `capacity` places and a taster session (started an hour ago)
+    /// whose attendance code is `code`; returns the cohort id.
+    pub async fn add_cohort_and_taster(&self, capacity: i64, code: &str) -> i64 {
+        use chrono::{Duration, Utc};
+        let start = Utc::now() + Duration::weeks(6);
+        let cohort = self
+            .store
+            .insert_cohort(&app::store::NewCohort {
+                name: "March 2027 · Monday evenings".into(),
+                intake: "2027-03".into(),
+                capacity,
+                status: "open",
+                meetings: (0..6)
+                    .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
+                    .collect(),
+            })
+            .await
+            .expect("insert cohort");
+        let taster_start = Utc::now() - Duration::hours(1);
+        self.store
+            .insert_taster(&app::store::NewTaster {
+                starts_at: taster_start,
+                ends_at: taster_start + Duration::hours(1),
+                zoom_url: "https://zoom.us/j/91273431323".into(),
+                meeting_id: "912 7343 1323".into(),
+                passcode: "114640".into(),
+                attendance_code: code.into(),
+            })
+            .await
+            .expect("insert taster");
+        cohort
+    }
+
+    /// POSTs a JSON body and returns the status and the JSON answer.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let res = self.client.post(self.url(path)).json(body).send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// POSTs a urlencoded form; returns the status, the Location header and the body.
+    pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> (u16, Option<String>, String) {
+        let body: String =
+            pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+        let res = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+        (status, location, res.text().await.expect("body"))
+    }
+
     /// GETs `path` and returns the status and body text.
     pub async fn get(&self, path: &str) -> (u16, String) {
         let res = self.client.get(self.url(path)).send().await.expect("request");
         let status = res.status().as_u16();
         (status, res.text().await.expect("body"))
     }
+}
+
+/// Percent-encodes a form value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A complete, valid API application from `email`.
+pub fn api_application(email: &str, code: Option<&str>) -> serde_json::Value {
+    serde_json::json!({
+        "name": "Sam Jones",
+        "email": email,
+        "job_title": "Ward manager",
+        "employer": "Leeds Teaching Hospitals NHS Trust",
+        "nurse_advocate": "yes",
+        "attendance_code": code,
+        "cohort_preferences": [],
+        "consent": true
+    })
 }

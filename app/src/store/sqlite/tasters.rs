@@ -60,6 +60,16 @@ pub async fn latest_past_code(
     .await?)
 }
 
+/// Every session, earliest first.
+pub async fn all(pool: &SqlitePool) -> Result<Vec<TasterSession>, AppError> {
+    let rows = sqlx::query_as::<_, TasterRow>(
+        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status FROM taster_session ORDER BY starts_at, id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(TasterSession::from).collect())
+}
+
 /// Scheduled sessions that started by `now`, most recent first.
 pub async fn started_before(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
     let rows = sqlx::query_as::<_, TasterRow>(

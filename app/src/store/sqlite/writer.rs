@@ -10,8 +10,14 @@
 //! inside its own SAVEPOINT, so a job that fails leaves nothing behind while its neighbours
 //! still commit. One `synchronous=FULL` commit (one fsync) then covers the whole batch, and
 //! only after it does any caller hear "done": an acknowledged write survives a power cut.
+//!
+//! The writer also keeps the clock of record: a job runs at the later of the time its caller
+//! asked for and the time the previous job ran at, so the order jobs commit in is the order
+//! of their timestamps, and `eligible_at` order is queue order even when requests captured
+//! their clocks in a different order than they reached the writer.
 
 use crate::errors::AppError;
+use chrono::{DateTime, Utc};
 use futures::FutureExt;
 use sqlx::{Connection, SqliteConnection};
 use std::future::Future;
@@ -25,10 +31,21 @@ pub type JobFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + S
 /// Tells the caller how its job ended, once the batch's commit is known.
 type Deliver = Box<dyn FnOnce(Result<(), AppError>) + Send>;
 
-/// A job runs on the connection and reports whether it succeeded and how to deliver its result.
-type Job = Box<
-    dyn for<'c> FnOnce(&'c mut SqliteConnection) -> Pin<Box<dyn Future<Output = (bool, Deliver)> + Send + 'c>> + Send,
+/// What a job does: runs on the connection at the writer's `now`, and reports whether it
+/// succeeded and how to deliver its result.
+type Run = Box<
+    dyn for<'c> FnOnce(
+            &'c mut SqliteConnection,
+            DateTime<Utc>,
+        ) -> Pin<Box<dyn Future<Output = (bool, Deliver)> + Send + 'c>>
+        + Send,
 >;
+
+/// A job and the time its caller asked it to run at.
+struct Job {
+    requested: DateTime<Utc>,
+    run: Run,
+}
 
 /// Most jobs committed by one transaction; bounds the latency one batch adds to the next.
 const MAX_BATCH: usize = 128;
@@ -54,16 +71,17 @@ impl Writer {
         self.commits.clone()
     }
 
-    /// Runs `job` in the next batch and returns its result once the batch has committed.
-    pub async fn write<T, F>(&self, job: F) -> Result<T, AppError>
+    /// Runs `job` in the next batch, at `requested` or the writer's last time if that is
+    /// later, and returns its result once the batch has committed.
+    pub async fn write<T, F>(&self, requested: DateTime<Utc>, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, AppError>>();
-        let boxed: Job = Box::new(move |conn: &mut SqliteConnection| {
+        let run: Run = Box::new(move |conn: &mut SqliteConnection, now: DateTime<Utc>| {
             Box::pin(async move {
-                let result = AssertUnwindSafe(job(conn)).catch_unwind().await.unwrap_or_else(|_| {
+                let result = AssertUnwindSafe(job(conn, now)).catch_unwind().await.unwrap_or_else(|_| {
                     tracing::error!("a write job panicked; its changes are rolled back");
                     Err(AppError::Internal)
                 });
@@ -74,13 +92,14 @@ impl Writer {
                 (ok, deliver)
             })
         });
-        self.jobs.send(boxed).await.map_err(|_| AppError::Unavailable)?;
+        self.jobs.send(Job { requested, run }).await.map_err(|_| AppError::Unavailable)?;
         // A dropped reply means the batch never ran (the database failed): nothing was written.
         answer.await.unwrap_or(Err(AppError::Unavailable))
     }
 }
 
 async fn run(mut conn: SqliteConnection, mut receiver: mpsc::Receiver<Job>, commits: watch::Sender<u64>) {
+    let mut clock = DateTime::<Utc>::MIN_UTC;
     while let Some(first) = receiver.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -104,7 +123,8 @@ async fn run(mut conn: SqliteConnection, mut receiver: mpsc::Receiver<Job>, comm
                 broken = true;
                 break;
             }
-            let (ok, deliver) = job(&mut conn).await;
+            clock = clock.max(job.requested);
+            let (ok, deliver) = (job.run)(&mut conn, clock).await;
             let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
             if sqlx::raw_sql(end).execute(&mut conn).await.is_err() {
                 broken = true;

@@ -1,0 +1,315 @@
+//! The joining form at `/join`. It posts to the server as a plain form (so it works without
+//! JavaScript); after hydration the same checks run in the browser first, and the server,
+//! the authority, runs them again.
+
+use crate::components::error_summary::{ErrorSummary, SummaryLine};
+use crate::components::fields::{ErrorMessage, Radios, Select, TextArea, TextInput};
+use crate::components::load_error::LoadError;
+use crate::components::places::PlacesLeft;
+use crate::domain::application::{JoinForm, NurseAdvocate, FIELD_ORDER};
+use crate::errors::FieldErrors;
+use crate::functions::applications::{get_join_page, JoinPageData};
+use crate::models::Cohort;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+const TITLE: &str = "Apply for a place – Compassionate leadership";
+
+/// The joining form page.
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let page = Resource::new(|| (), |_| get_join_page());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the joining form…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(data) if data.cohorts.is_empty() => view! { <ApplicationsClosed /> }.into_any(),
+                    Ok(data) => view! { <JoinFormView data /> }.into_any(),
+                    Err(error) => {
+                        view! {
+                            <Title text=TITLE />
+                            <h1>"Apply for a place"</h1>
+                            <LoadError error />
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ApplicationsClosed() -> impl IntoView {
+    view! {
+        <Title text=TITLE />
+        <h1>"Apply for a place"</h1>
+        <div class="notice">
+            <p>"Applications are not open at the moment. New courses are announced on the course page."</p>
+        </div>
+        <p>"You can still join a free taster session to find out more."</p>
+        <p><a href="/tasters">"See the taster sessions"</a></p>
+    }
+}
+
+/// The id of the element the error summary links to for `field`.
+fn anchor(field: &str, form: &JoinForm) -> String {
+    match field {
+        "cohort_preferences" if form.preference == "ranked" => "choice-1".into(),
+        "cohort_preferences" => "preference".into(),
+        other => other.replace('_', "-"),
+    }
+}
+
+/// The summary's lines in the order the fields appear on the form.
+fn summary_lines(errors: &FieldErrors, form: &JoinForm) -> Vec<SummaryLine> {
+    let mut lines: Vec<SummaryLine> = FIELD_ORDER
+        .iter()
+        .filter_map(|field| errors.get(*field).map(|message| (anchor(field, form), message.clone())))
+        .collect();
+    lines.extend(
+        errors
+            .iter()
+            .filter(|(field, _)| !FIELD_ORDER.contains(&field.as_str()))
+            .map(|(f, m)| (anchor(f, form), m.clone())),
+    );
+    lines
+}
+
+#[component]
+fn JoinFormView(data: JoinPageData) -> impl IntoView {
+    let options = StoredValue::new(data.options());
+    let draft = data.draft.unwrap_or_default();
+    let form = draft.form.clone();
+    let errors = RwSignal::new(draft.errors.clone());
+    let submitted = RwSignal::new(draft.form.clone());
+    let lines = Signal::derive(move || summary_lines(&errors.get(), &submitted.get()));
+    let error = move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+    let title = move || if errors.with(FieldErrors::is_empty) { TITLE.to_string() } else { format!("Error: {TITLE}") };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let Some(filled) = read_form(&ev) else { return };
+        if let Err(found) = filled.parse(&options.get_value()) {
+            ev.prevent_default();
+            submitted.set(filled);
+            errors.set(found);
+        }
+    };
+
+    let nurse_options =
+        NurseAdvocate::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string(), None)).collect();
+    let taster_options: Vec<(String, String)> =
+        std::iter::once((String::new(), "I have not attended one yet".to_string()))
+            .chain(data.tasters.iter().map(|t| (t.id.to_string(), t.when_uk.clone())))
+            .collect();
+    let cohort_count = data.cohorts.len();
+    let choice_options: Vec<(String, String)> = std::iter::once((String::new(), "No further choice".to_string()))
+        .chain(data.cohorts.iter().map(|c| (c.id.to_string(), c.name.clone())))
+        .collect();
+    let choice_selects = (1..=cohort_count)
+        .map(|rank| {
+            let label = match rank {
+                1 => "First choice".to_string(),
+                2 => "Second choice".to_string(),
+                3 => "Third choice".to_string(),
+                n => format!("Choice {n}"),
+            };
+            let mut options = choice_options.clone();
+            if rank == 1 {
+                options[0].1 = "Select a course".into();
+            }
+            let field_error = if rank == 1 { error("cohort_preferences") } else { Signal::derive(|| None) };
+            let id: &'static str = [
+                "choice-1", "choice-2", "choice-3", "choice-4", "choice-5", "choice-6", "choice-7", "choice-8",
+                "choice-9",
+            ][(rank - 1).min(8)];
+            view! { <Select id label options selected=form.choice(rank).to_string() error=field_error /> }
+        })
+        .collect_view();
+
+    view! {
+        <Title text=title />
+        <ErrorSummary lines />
+        {draft.notice.map(|notice| {
+            view! {
+                <div class="notice notice--warning" role="alert">
+                    <h2 class="notice__title">"Your application was not sent"</h2>
+                    <p>{notice}</p>
+                </div>
+            }
+        })}
+        <h1>"Apply for a place"</h1>
+        <p class="lead">"It takes about 5 minutes. Places on the January courses are given first come, first served to people who have joined a taster session and completed this form."</p>
+
+        <form method="post" action="/join" novalidate on:submit=on_submit>
+            <h2>"About you"</h2>
+            <TextInput id="name" label="Full name" value=form.name.clone() error=error("name") autocomplete="name" spellcheck=false />
+            <TextInput
+                id="email"
+                label="Work email address"
+                hint="We will only use this to contact you about the course, for example name@nhs.net"
+                value=form.email.clone()
+                error=error("email")
+                input_type="email"
+                autocomplete="email"
+                spellcheck=false
+            />
+            <TextInput id="job-title" label="Job title" value=form.job_title.clone() error=error("job_title") autocomplete="organization-title" />
+            <TextInput
+                id="employer"
+                label="Employer"
+                hint="Your NHS trust or organisation"
+                value=form.employer.clone()
+                error=error("employer")
+                autocomplete="organization"
+            />
+            <Radios
+                id="nurse-advocate"
+                name="nurse_advocate"
+                legend="Are you a nurse advocate?"
+                hint="Courses are free for nurse advocates (professional nurse advocates, PNAs)."
+                options=nurse_options
+                selected=form.nurse_advocate.clone()
+                error=error("nurse_advocate")
+            />
+
+            <h2>"Taster session"</h2>
+            <Select
+                id="taster-session-id"
+                label="Which taster session did you join?".to_string()
+                hint="If you have not joined one yet, you can still apply. Your place is confirmed once you have."
+                options=taster_options
+                selected=form.taster_session_id.clone()
+                error=error("taster_session_id")
+            />
+            <TextInput
+                id="attendance-code"
+                label="Attendance code (if you have it)"
+                hint="The course team shows this code during the taster session, for example willow27. If you do not have it, leave this blank and the course team will check your attendance instead."
+                value=form.attendance_code.clone()
+                error=error("attendance_code")
+                class="input input--width-10"
+                autocomplete="off"
+                spellcheck=false
+            />
+
+            <h2>"Which course would you like to join?"</h2>
+            <p>"Each course is six weekly online sessions of 2 hours."</p>
+            <div class="card-list">
+                {data.cohorts.into_iter().map(|cohort| view! { <CohortCard cohort /> }).collect_view()}
+            </div>
+            <Radios
+                id="preference"
+                name="preference"
+                legend="Which courses can you attend?"
+                options=vec![
+                    ("any".to_string(), "Any of them".to_string(), Some("You get the first free place on any course.".to_string())),
+                    ("ranked".to_string(), "I have a preference".to_string(), Some("Choose courses in order. You only get a place on a course you choose.".to_string())),
+                ]
+                selected=form.preference.clone()
+                error=Signal::derive(move || if submitted.with(|f| f.preference == "ranked") { None } else { errors.with(|e| e.get("cohort_preferences").cloned()) })
+            >
+                <div class="choices">{choice_selects}</div>
+            </Radios>
+
+            <h2>"Anything else"</h2>
+            <TextArea
+                id="access-needs"
+                label="Access needs (optional)"
+                hint="Tell us anything that would help you take part, for example captions or breaks."
+                value=form.access_needs.clone()
+                error=error("access_needs")
+            />
+            <div class="form-group" class:form-group--error=move || errors.with(|e| e.contains_key("consent"))>
+                <ErrorMessage id="consent".to_string() error=error("consent") />
+                <div class="checkboxes__item">
+                    <input
+                        class="checkboxes__input"
+                        id="consent"
+                        name="consent"
+                        type="checkbox"
+                        value="yes"
+                        checked=form.consent
+                        aria-describedby=move || errors.with(|e| e.contains_key("consent")).then_some("consent-error")
+                    />
+                    <label class="label checkboxes__label" for="consent">
+                        "I have read the "
+                        <a href="/privacy" target="_blank">"privacy notice (opens in a new tab)"</a>
+                        " and agree to the course team using my details to run the course"
+                    </label>
+                </div>
+            </div>
+            <button type="submit" class="button">"Submit application"</button>
+        </form>
+    }
+}
+
+/// A cohort's name, meeting dates and places left.
+#[component]
+fn CohortCard(cohort: Cohort) -> impl IntoView {
+    let first = cohort.meetings.first().map(|m| m.when_uk.clone()).unwrap_or_default();
+    let count = cohort.meetings.len();
+    let remaining = cohort.places_remaining;
+    view! {
+        <article class="card cohort-card">
+            <h3 class="card__title">{cohort.name}</h3>
+            <p>"Starts " {first}</p>
+            <PlacesLeft remaining=Signal::derive(move || remaining) />
+            <details class="details">
+                <summary>{format!("All {count} dates")}</summary>
+                <ol class="meeting-list">
+                    {cohort.meetings.into_iter().map(|m| view! { <li>{m.when_uk}</li> }).collect_view()}
+                </ol>
+            </details>
+        </article>
+    }
+}
+
+/// The form's fields as the browser would post them.
+fn read_form(ev: &leptos::ev::SubmitEvent) -> Option<JoinForm> {
+    use wasm_bindgen::JsCast;
+    let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+    let data = web_sys::FormData::new_with_form(&form).ok()?;
+    let names = [
+        "name",
+        "email",
+        "job_title",
+        "employer",
+        "nurse_advocate",
+        "taster_session_id",
+        "attendance_code",
+        "preference",
+        "access_needs",
+        "consent",
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain((1..=crate::domain::application::MAX_CHOICES).map(|n| format!("choice_{n}")));
+    let pairs = names.filter_map(|name| data.get(&name).as_string().map(|value| (name, value)));
+    Some(JoinForm::from_pairs(pairs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_follows_the_form_order_and_links_to_each_field() {
+        let errors: FieldErrors = [
+            ("consent".to_string(), "Confirm".to_string()),
+            ("name".to_string(), "Enter your full name".to_string()),
+            ("job_title".to_string(), "Enter your job title".to_string()),
+        ]
+        .into();
+        let lines = summary_lines(&errors, &JoinForm::default());
+        let anchors: Vec<&str> = lines.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(anchors, ["name", "job-title", "consent"]);
+    }
+
+    #[test]
+    fn a_cohort_problem_links_to_the_first_choice_when_ranking() {
+        let form = JoinForm { preference: "ranked".into(), ..JoinForm::default() };
+        assert_eq!(anchor("cohort_preferences", &form), "choice-1");
+        assert_eq!(anchor("cohort_preferences", &JoinForm::default()), "preference");
+    }
+}

@@ -1,0 +1,232 @@
+//! The applicant's pages behind their private link: the confirmation after applying
+//! (`/join/confirmation/{token}`), the status page (`/status/{token}`), and the confirmation
+//! steps before withdrawing or declining. Each action is a plain form post.
+
+use crate::components::load_error::LoadError;
+use crate::components::outcome::{outcome_sentence, NextSteps};
+use crate::domain::allocation::AllocationState;
+use crate::errors::AppError;
+use crate::functions::applications::get_application_status;
+use crate::models::ApplicationStatus;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Loads the application named by the `token` route parameter and renders `body` with it.
+fn with_status<V: IntoView + 'static>(
+    title: &'static str,
+    body: impl Fn(ApplicationStatus) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let status = Resource::new(token, get_application_status);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading your application…"</p> }>
+            {move || {
+                let body = body.clone();
+                Suspend::new(async move {
+                    match status.await {
+                        Ok(status) => view! { <Title text=title /> {body(status)} }.into_any(),
+                        Err(AppError::NotFound(_)) => view! { <UnknownApplication /> }.into_any(),
+                        Err(error) => view! { <Title text=title /> <h1>"Your application"</h1> <LoadError error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A token that matches no application: a clear 404 page.
+#[component]
+fn UnknownApplication() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Application not found – Compassionate leadership" />
+        <h1>"We could not find that application"</h1>
+        <p>"The link may be incomplete. Check you copied the whole link from your confirmation page."</p>
+        <p>"If you no longer have your link, contact the course team with your work email address."</p>
+        <p><a href="/">"Go to the course page"</a></p>
+    }
+}
+
+/// The page shown straight after applying.
+#[component]
+pub fn ConfirmationPage() -> impl IntoView {
+    with_status("Application received – Compassionate leadership", |status| {
+        let link = format!("/status/{}", status.status_token);
+        view! {
+            <div class="panel">
+                <h1 class="panel__title">"Application received"</h1>
+                <div class="panel__body">
+                    "Your reference number"<br /><strong class="reference">{status.reference.clone()}</strong>
+                </div>
+            </div>
+            <p class="lead">{outcome_sentence(&status)}</p>
+            <h2>"What happens next"</h2>
+            <NextSteps status=status.clone() />
+            <h2>"Your private status link"</h2>
+            <p>"Your status page shows where you are in the queue, and lets you accept an offered place or withdraw. Bookmark it or save the link: we do not send it by email."</p>
+            <p class="status-link"><a href=link.clone()>"Go to your status page"</a></p>
+            <StatusLinkCopy link />
+            <p class="hint">"Anyone with this link can see and change your application, so do not share it."</p>
+        }
+    })
+}
+
+/// After hydration: the full address with a copy button (the page's origin is only known then).
+#[component]
+fn StatusLinkCopy(link: String) -> impl IntoView {
+    let full = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(false);
+    let path = link.clone();
+    Effect::new(move |_| {
+        if let Ok(origin) = window().location().origin() {
+            full.set(Some(format!("{origin}{path}")));
+        }
+    });
+    let copy = move |_| {
+        if let Some(text) = full.get_untracked() {
+            let _ = window().navigator().clipboard().write_text(&text);
+            copied.set(true);
+        }
+    };
+    move || {
+        full.get().map(|text| {
+            view! {
+                <div class="copy-field">
+                    <code class="copy-field__value">{text}</code>
+                    <button type="button" class="button button--secondary button--small" on:click=copy>
+                        "Copy link"
+                    </button>
+                    <span class="copy-field__done" role="status">{move || if copied.get() { "Copied" } else { "" }}</span>
+                </div>
+            }
+        })
+    }
+}
+
+/// The applicant's status page.
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    let query = use_query_map();
+    with_status("Your application – Compassionate leadership", move |status| {
+        let done = query.read_untracked().get("done").unwrap_or_default();
+        let token = status.status_token.clone();
+        let state = status.state;
+        view! {
+            <ActionBanner done />
+            <span class="caption">{format!("Reference {}", status.reference)}</span>
+            <h1>"Your application"</h1>
+            <dl class="summary-list">
+                <div class="summary-list__row">
+                    <dt>"Status"</dt>
+                    <dd><strong class=format!("tag tag--{}", state.as_str())>{state.label()}</strong></dd>
+                </div>
+                <div class="summary-list__row">
+                    <dt>"Applied"</dt>
+                    <dd>{status.submitted_uk.clone()}</dd>
+                </div>
+                <div class="summary-list__row">
+                    <dt>"Courses chosen"</dt>
+                    <dd>{if status.choices.is_empty() { "Any course".to_string() } else { status.choices.join(", then ") }}</dd>
+                </div>
+            </dl>
+            <p class="lead">{outcome_sentence(&status)}</p>
+            {(state == AllocationState::Offered).then(|| {
+                let token = token.clone();
+                view! {
+                    <form method="post" action=format!("/status/{token}/accept") class="button-group">
+                        <button type="submit" class="button">"Accept the place"</button>
+                        <a class="button button--secondary" href=format!("/status/{token}/decline")>"Decline the place"</a>
+                    </form>
+                }
+            })}
+            <NextSteps status=status.clone() />
+            {state.can_withdraw().then(|| {
+                view! {
+                    <h2>"If you can no longer take part"</h2>
+                    <p><a href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
+                }
+            })}
+        }
+    })
+}
+
+/// The banner after an action on the status page (`?done=…`).
+#[component]
+fn ActionBanner(done: String) -> impl IntoView {
+    let (title, text, warning) = match done.as_str() {
+        "withdrawn" => ("Application withdrawn", "You have withdrawn your application.", false),
+        "accepted" => ("Place accepted", "Your place is confirmed.", false),
+        "declined" => ("Place declined", "The place has been offered to the next person.", false),
+        "expired" => {
+            ("Offer expired", "The offer ended before it was accepted, so the place went to the next person.", true)
+        }
+        "unchanged" => {
+            ("Nothing changed", "Your application had already changed. This page shows where it stands now.", true)
+        }
+        "failed" => ("Something went wrong", "Nothing was changed. Try again in a minute.", true),
+        _ => return ().into_any(),
+    };
+    view! {
+        <div class=if warning { "notice notice--warning" } else { "notice notice--success" } role="status">
+            <h2 class="notice__title">{title}</h2>
+            <p>{text}</p>
+        </div>
+    }
+    .into_any()
+}
+
+/// The check before withdrawing.
+#[component]
+pub fn WithdrawPage() -> impl IntoView {
+    with_status("Withdraw your application – Compassionate leadership", |status| {
+        let token = status.status_token.clone();
+        if !status.state.can_withdraw() {
+            return view! {
+                <h1>"Your application has already ended"</h1>
+                <p><a href=format!("/status/{token}")>"Back to your application"</a></p>
+            }
+            .into_any();
+        }
+        let place = status.state.holds_place();
+        view! {
+            <h1>"Are you sure you want to withdraw?"</h1>
+            {place.then(|| view! { <p class="lead">"Your place will be offered to the next person on the waiting list. You cannot undo this."</p> })}
+            {(!place).then(|| view! { <p class="lead">"You will leave the queue. You can apply again later, but you would join at the back."</p> })}
+            <form method="post" action=format!("/status/{token}/withdraw") class="button-group">
+                <button type="submit" class="button button--warning">"Yes, withdraw my application"</button>
+                <a class="button button--secondary" href=format!("/status/{token}")>"No, keep my application"</a>
+            </form>
+        }
+        .into_any()
+    })
+}
+
+/// The check before declining an offered place.
+#[component]
+pub fn DeclinePage() -> impl IntoView {
+    with_status("Decline the place – Compassionate leadership", |status| {
+        let token = status.status_token.clone();
+        if status.state != AllocationState::Offered {
+            return view! {
+                <h1>"There is no offer to decline"</h1>
+                <p><a href=format!("/status/{token}")>"Back to your application"</a></p>
+            }
+            .into_any();
+        }
+        let cohort = status.cohort.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        view! {
+            <h1>"Are you sure you want to decline the place?"</h1>
+            <p class="lead">{format!("The place on {cohort} will go to the next person on the waiting list, and your application will end. You cannot undo this.")}</p>
+            <form method="post" action=format!("/status/{token}/decline") class="button-group">
+                <button type="submit" class="button button--warning">"Yes, decline the place"</button>
+                <a class="button button--secondary" href=format!("/status/{token}")>"No, go back"</a>
+            </form>
+        }
+        .into_any()
+    })
+}

@@ -1,0 +1,95 @@
+//! Plain HTML form posts, so the joining form and the status page's actions work without
+//! JavaScript: each handler does its work and redirects (303), or renders the page again with
+//! the problems found.
+
+use app::domain::allocation::AllocationState;
+use app::domain::application::JoinForm;
+use app::errors::AppError;
+use app::functions::applications::{is_token_shaped, submit_form, JoinDraft};
+use app::models::ApplicationStatus;
+use app::shell;
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::Request;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use leptos::prelude::provide_context;
+
+/// The form-post routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/join", post(post_join))
+        .route("/status/{token}/withdraw", post(post_withdraw))
+        .route("/status/{token}/accept", post(post_accept))
+        .route("/status/{token}/decline", post(post_decline))
+}
+
+/// `POST /join`: stores the application and shows its confirmation, or shows the form again
+/// with what was typed and a message for each problem.
+async fn post_join(State(state): State<AppState>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    let form = JoinForm::from_pairs(pairs);
+    let draft = match submit_form(&state.store, &form, chrono::Utc::now()).await {
+        Ok(status) => return Redirect::to(&format!("/join/confirmation/{}", status.status_token)).into_response(),
+        Err(AppError::Invalid(errors)) => JoinDraft { form, errors, notice: None },
+        Err(AppError::Conflict(message)) => {
+            JoinDraft { form, errors: [("email".to_string(), message)].into(), notice: None }
+        }
+        Err(other) => JoinDraft { form, errors: Default::default(), notice: Some(other.to_string()) },
+    };
+    render_page(state, "/join", draft).await
+}
+
+/// Renders the Leptos page at `path` with `context` available to its server functions.
+async fn render_page<T: Clone + Send + Sync + 'static>(state: AppState, path: &str, context: T) -> Response {
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(state.clone());
+            provide_context(context.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let request = Request::builder().uri(path).body(Body::empty()).unwrap_or_default();
+    handler(request).await.into_response()
+}
+
+/// Back to the status page, with a banner saying what happened (`done`).
+fn after_action(token: &str, result: Result<ApplicationStatus, AppError>, done: &str) -> Response {
+    match result {
+        // Accepting too late ends the offer instead: say so, not "accepted".
+        Ok(status) if status.state == AllocationState::Expired => {
+            Redirect::to(&format!("/status/{token}?done=expired")).into_response()
+        }
+        Ok(_) => Redirect::to(&format!("/status/{token}?done={done}")).into_response(),
+        // Already withdrawn, or the offer changed meanwhile: the page explains the current state.
+        Err(AppError::Conflict(_)) => Redirect::to(&format!("/status/{token}?done=unchanged")).into_response(),
+        Err(AppError::NotFound(_)) => Redirect::to(&format!("/status/{token}")).into_response(),
+        Err(_) => Redirect::to(&format!("/status/{token}?done=failed")).into_response(),
+    }
+}
+
+async fn post_withdraw(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    if !is_token_shaped(&token) {
+        return Redirect::to("/status/unknown").into_response();
+    }
+    let result = state.store.withdraw(&token, chrono::Utc::now()).await;
+    after_action(&token, result, "withdrawn")
+}
+
+async fn post_accept(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    if !is_token_shaped(&token) {
+        return Redirect::to("/status/unknown").into_response();
+    }
+    let result = state.store.accept_offer(&token, chrono::Utc::now()).await;
+    after_action(&token, result, "accepted")
+}
+
+async fn post_decline(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    if !is_token_shaped(&token) {
+        return Redirect::to("/status/unknown").into_response();
+    }
+    let result = state.store.decline_offer(&token, chrono::Utc::now()).await;
+    after_action(&token, result, "declined")
+}
