@@ -205,10 +205,16 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                         eligible_at: with_code.then_some(model.clock),
                         offer_expires_at: None,
                     });
+                    let i = model.apps.len() - 1;
                     if *with_code {
-                        let i = model.apps.len() - 1;
                         model.place(i);
                     }
+                    // The answer given at once agrees with the model: cohort and best position.
+                    let expected_answer = match model.apps[i].state {
+                        AllocationState::Waiting => model.positions(i).first().map(|&(c, p)| (Some(cohorts[c]), Some(p))),
+                        _ => Some((model.apps[i].cohort.map(|c| cohorts[c]), None)),
+                    };
+                    assert_eq!(Some((status.cohort_id, status.position)), expected_answer, "step {step}: submit answer");
                 }
                 (expected, kind(&result))
             }

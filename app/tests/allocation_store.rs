@@ -17,7 +17,7 @@ async fn rule_1_a_valid_attendance_code_makes_an_application_eligible_at_once() 
     add_taster(&t.store, "willow27").await;
     let status = t.store.submit_application(application("a@nhs.net", Some("WILLOW-27"), &ANY), t0()).await.unwrap();
     assert_eq!(status.state, AllocationState::Allocated);
-    assert_eq!(status.cohort.map(|c| c.id), Some(cohort));
+    assert_eq!(status.cohort_id, Some(cohort));
 }
 
 #[tokio::test]
@@ -26,7 +26,7 @@ async fn rule_1_without_a_code_the_application_waits_for_the_attendance_check() 
     add_cohort(&t.store, "Tuesdays", 2, 0).await;
     let status = t.store.submit_application(application("a@nhs.net", None, &ANY), t0()).await.unwrap();
     assert_eq!(status.state, AllocationState::AwaitingAttendance);
-    assert!(status.cohort.is_none() && status.positions.is_empty());
+    assert_eq!((status.cohort_id, status.position), (None, None));
 }
 
 #[tokio::test]
@@ -83,9 +83,11 @@ async fn rule_2_the_first_ranked_cohort_with_a_place_allocates() {
     let first = t.store.submit_application(application("a@nhs.net", Some("willow27"), &ranked), t0()).await.unwrap();
     let second = t.store.submit_application(application("b@nhs.net", Some("willow27"), &ranked), t0()).await.unwrap();
     let third = t.store.submit_application(application("c@nhs.net", Some("willow27"), &ranked), t0()).await.unwrap();
-    assert_eq!(first.cohort.map(|c| c.id), Some(tuesdays));
-    assert_eq!(second.cohort.map(|c| c.id), Some(thursdays));
+    assert_eq!(first.cohort_id, Some(tuesdays));
+    assert_eq!(second.cohort_id, Some(thursdays));
     assert_eq!(third.state, AllocationState::Waiting);
+    assert_eq!((third.cohort_id, third.position), (Some(tuesdays), Some(1)));
+    let third = t.store.application_status(&third.status_token).await.unwrap();
     assert_eq!(third.positions.iter().map(|p| p.cohort_id).collect::<Vec<_>>(), [tuesdays, thursdays]);
 }
 
@@ -267,7 +269,7 @@ async fn many_concurrent_applications_never_overfill_and_queue_in_order() {
         let status = task.await.unwrap().unwrap();
         match status.state {
             AllocationState::Allocated => allocated += 1,
-            AllocationState::Waiting => positions.push(status.positions[0].position),
+            AllocationState::Waiting => positions.push(status.position.unwrap()),
             other => panic!("unexpected state {other:?}"),
         }
     }

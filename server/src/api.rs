@@ -183,7 +183,7 @@ async fn create_application(State(state): State<AppState>, body: Bytes) -> Respo
         consent: body.consent,
     };
     match submit_input(&state.store, &input, Utc::now()).await {
-        Ok(status) => (StatusCode::CREATED, Json(status.outcome())).into_response(),
+        Ok(outcome) => (StatusCode::CREATED, Json(outcome)).into_response(),
         Err(error) => ApiError(error).into_response(),
     }
 }

@@ -67,6 +67,7 @@ mod server_side {
     use super::*;
     use crate::domain::application::{ApplicationInput, NewApplication};
     use crate::domain::uk_time::end_of_uk_day;
+    use crate::models::ApplicationOutcome;
     use crate::store::Store;
     use chrono::{DateTime, Utc};
 
@@ -83,11 +84,7 @@ mod server_side {
     }
 
     async fn options(store: &Store, now: DateTime<Utc>) -> Result<FormOptions, AppError> {
-        let (cohorts, tasters) = form_choices(store, now).await?;
-        Ok(FormOptions {
-            open_cohort_ids: cohorts.iter().map(|c| c.id).collect(),
-            attended_taster_ids: tasters.iter().map(|t| t.id).collect(),
-        })
+        store.form_options(end_of_uk_day(now)).await
     }
 
     /// The joining form, posted: checked, then stored and placed.
@@ -95,7 +92,7 @@ mod server_side {
         store: &Store,
         form: &JoinForm,
         now: DateTime<Utc>,
-    ) -> Result<ApplicationStatus, AppError> {
+    ) -> Result<ApplicationOutcome, AppError> {
         let app = form.parse(&options(store, now).await?).map_err(AppError::Invalid)?;
         store.submit_application(app, now).await
     }
@@ -105,7 +102,7 @@ mod server_side {
         store: &Store,
         input: &ApplicationInput,
         now: DateTime<Utc>,
-    ) -> Result<ApplicationStatus, AppError> {
+    ) -> Result<ApplicationOutcome, AppError> {
         let app = NewApplication::parse(input, &options(store, now).await?).map_err(AppError::Invalid)?;
         store.submit_application(app, now).await
     }

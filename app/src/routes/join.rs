@@ -118,7 +118,18 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
             if rank == 1 {
                 options[0].1 = "Select a course".into();
             }
-            let field_error = if rank == 1 { error("cohort_preferences") } else { Signal::derive(|| None) };
+            // The "no first choice" message sits by the first choice only when ranking;
+            // otherwise it belongs to the radios above.
+            let field_error = if rank == 1 {
+                Signal::derive(move || {
+                    submitted
+                        .with(|f| f.preference == "ranked")
+                        .then(|| errors.with(|e| e.get("cohort_preferences").cloned()))
+                        .flatten()
+                })
+            } else {
+                Signal::derive(|| None)
+            };
             let id: &'static str = [
                 "choice-1", "choice-2", "choice-3", "choice-4", "choice-5", "choice-6", "choice-7", "choice-8",
                 "choice-9",

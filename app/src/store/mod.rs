@@ -8,9 +8,9 @@ mod sqlite;
 pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
 
 use crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
-use crate::domain::application::NewApplication;
+use crate::domain::application::{FormOptions, NewApplication};
 use crate::errors::AppError;
-use crate::models::{ApplicationStatus, Cohort, Course, TasterSession};
+use crate::models::{ApplicationOutcome, ApplicationStatus, Cohort, Course, TasterSession};
 use chrono::{DateTime, Duration, Utc};
 use sqlite::applications::{self as apps, Key};
 use tokio::sync::watch;
@@ -152,6 +152,12 @@ impl Store {
         })
     }
 
+    /// What the joining form's checks need: the open cohorts of the current intake and the
+    /// sessions that started before `until` (ids only: one light query each).
+    pub async fn form_options(&self, until: DateTime<Utc>) -> Result<FormOptions, AppError> {
+        on_backend!(self, db => sqlite::tasters::form_options(&db.pool, until).await)
+    }
+
     /// Every published cohort's places remaining, by cohort id (one cheap query).
     pub async fn places_remaining(&self) -> Result<Vec<(i64, i64)>, AppError> {
         on_backend!(self, db => sqlite::cohorts::places_remaining(&db.pool).await)
@@ -167,7 +173,7 @@ impl Store {
         &self,
         app: NewApplication,
         now: DateTime<Utc>,
-    ) -> Result<ApplicationStatus, AppError> {
+    ) -> Result<ApplicationOutcome, AppError> {
         on_backend!(self, db => db.writer.write(now, move |conn, now| Box::pin(apps::submit(conn, app, now))).await)
     }
 

@@ -10,7 +10,7 @@ use crate::domain::allocation::{self, AllocationState, CohortChoice, Placement};
 use crate::domain::application::NewApplication;
 use crate::domain::uk_time::{uk_clock, uk_date};
 use crate::errors::AppError;
-use crate::models::{ApplicationStatus, QueuePosition};
+use crate::models::{ApplicationOutcome, ApplicationStatus, QueuePosition};
 use crate::tokens;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
@@ -48,9 +48,10 @@ pub async fn submit(
     conn: &mut SqliteConnection,
     app: NewApplication,
     now: DateTime<Utc>,
-) -> Result<ApplicationStatus, AppError> {
-    let (intake, places) = cohorts::open_places(conn, None).await?;
-    let Some(intake) = intake else {
+) -> Result<ApplicationOutcome, AppError> {
+    let found = cohorts::open_places_and_code(conn, None, app.attendance_code.as_deref()).await?;
+    let (places, code_session) = (found.places, found.code_session);
+    let Some(intake) = found.intake else {
         return Err(AppError::invalid("cohort_preferences", "No courses are open for applications at the moment"));
     };
     if let CohortChoice::Ranked(ids) = &app.choice {
@@ -62,32 +63,16 @@ pub async fn submit(
         }
     }
 
-    // Rule 6, checked before anything is written; the partial unique index backs it up.
+    // Rule 6 is the partial unique index `application_one_active_per_email`: a second active
+    // application fails its INSERT below, and the savepoint undoes everything before it.
     let email_key = app.email.key();
-    let existing: Option<String> = sqlx::query_scalar(
-        "SELECT reference FROM application WHERE intake = ? AND email_key = ?
-         AND state IN ('awaiting_attendance', 'allocated', 'waiting', 'offered')",
-    )
-    .bind(&intake)
-    .bind(&email_key)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if existing.is_some() {
-        return Err(AppError::Conflict(DUPLICATE_MESSAGE.into()));
-    }
 
     // A valid attendance code confirms attendance at once (rule 1) and names its session.
     let mut taster_session_id = app.taster_session_id;
     let mut attended = false;
-    if let Some(code) = &app.attendance_code {
-        let session: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
-            "SELECT id, starts_at FROM taster_session WHERE lower(attendance_code) = ? AND status = 'scheduled'",
-        )
-        .bind(code)
-        .fetch_optional(&mut *conn)
-        .await?;
+    if app.attendance_code.is_some() {
         // The code is revealed during the session, so it cannot be known before it starts.
-        match session {
+        match code_session {
             Some((id, starts_at)) if starts_at - Duration::minutes(15) <= now => {
                 taster_session_id = Some(id);
                 attended = true;
@@ -108,44 +93,57 @@ pub async fn submit(
         take_place(conn, id, AllocationState::Allocated).await?;
     }
 
-    let reference = unique_reference(conn).await?;
     let token = tokens::status_token();
     let any_cohort = matches!(app.choice, CohortChoice::Any);
-    let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO application
-            (reference, status_token, intake, name, email, email_key, job_title, employer, nurse_advocate,
-             taster_session_id, any_cohort, access_needs, consent_at, privacy_notice_version, submitted_at,
-             eligible_at, state, cohort_id, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         RETURNING id",
-    )
-    .bind(&reference)
-    .bind(&token)
-    .bind(&intake)
-    .bind(app.name.as_str())
-    .bind(app.email.as_str())
-    .bind(&email_key)
-    .bind(&app.job_title)
-    .bind(&app.employer)
-    .bind(app.nurse_advocate.as_str())
-    .bind(taster_session_id)
-    .bind(any_cohort)
-    .bind(&app.access_needs)
-    .bind(now)
-    .bind(crate::PRIVACY_NOTICE_VERSION)
-    .bind(now)
-    .bind(eligible_at)
-    .bind(state.as_str())
-    .bind(cohort_id)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await;
-    let id = match inserted {
-        Ok(id) => id,
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(AppError::Conflict(DUPLICATE_MESSAGE.into()))
+    // A fresh reference is almost always free; on the rare clash, draw another.
+    let mut attempts = 0;
+    let (id, reference) = loop {
+        attempts += 1;
+        let reference = tokens::reference();
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO application
+                (reference, status_token, intake, name, email, email_key, job_title, employer, nurse_advocate,
+                 taster_session_id, any_cohort, access_needs, consent_at, privacy_notice_version, submitted_at,
+                 eligible_at, state, cohort_id, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING id",
+        )
+        .bind(&reference)
+        .bind(&token)
+        .bind(&intake)
+        .bind(app.name.as_str())
+        .bind(app.email.as_str())
+        .bind(&email_key)
+        .bind(&app.job_title)
+        .bind(&app.employer)
+        .bind(app.nurse_advocate.as_str())
+        .bind(taster_session_id)
+        .bind(any_cohort)
+        .bind(&app.access_needs)
+        .bind(now)
+        .bind(crate::PRIVACY_NOTICE_VERSION)
+        .bind(now)
+        .bind(eligible_at)
+        .bind(state.as_str())
+        .bind(cohort_id)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await;
+        match inserted {
+            Ok(id) => break (id, reference),
+            Err(sqlx::Error::Database(e))
+                if e.is_unique_violation() && e.message().contains("application.reference") =>
+            {
+                if attempts >= 20 {
+                    tracing::error!("no free application reference after 20 tries");
+                    return Err(AppError::Internal);
+                }
+            }
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(AppError::Conflict(DUPLICATE_MESSAGE.into()))
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(e) => return Err(e.into()),
     };
     if let CohortChoice::Ranked(ids) = &app.choice {
         for (rank, cohort) in ids.iter().enumerate() {
@@ -162,7 +160,26 @@ pub async fn submit(
             record_attendance(conn, session, id, AttendanceSource::Code, None, now).await?;
         }
     }
-    status_by_id(conn, id).await
+    // Joining now, with the writer's clock of record, puts it last in every waiting list it
+    // joins: its position is one more than the number already waiting there.
+    let best = match (state, &app.choice) {
+        (AllocationState::Waiting, CohortChoice::Ranked(ids)) => ids
+            .iter()
+            .filter_map(|id| found.waiting.iter().find(|(c, _)| c == id))
+            .min_by_key(|(_, waiting)| *waiting)
+            .map(|(c, waiting)| (*c, waiting + 1)),
+        (AllocationState::Waiting, CohortChoice::Any) => {
+            found.waiting.iter().min_by_key(|(_, waiting)| *waiting).map(|(c, waiting)| (*c, waiting + 1))
+        }
+        _ => None,
+    };
+    Ok(ApplicationOutcome {
+        reference,
+        state,
+        cohort_id: cohort_id.or(best.map(|(c, _)| c)),
+        position: best.map(|(_, position)| position),
+        status_token: token,
+    })
 }
 
 /// Records a confirmed attendance for an application and, if it was waiting for that check,
@@ -515,22 +532,6 @@ async fn record_attendance(
     Ok(())
 }
 
-/// A fresh `CL-XXXX` reference not used before.
-async fn unique_reference(conn: &mut SqliteConnection) -> Result<String, AppError> {
-    for _ in 0..20 {
-        let candidate = tokens::reference();
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM application WHERE reference = ?")
-            .bind(&candidate)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if taken.is_none() {
-            return Ok(candidate);
-        }
-    }
-    tracing::error!("no free application reference after 20 tries");
-    Err(AppError::Internal)
-}
-
 /// The status page's view of an application, by its private token.
 pub async fn status_by_token(conn: &mut SqliteConnection, token: &str) -> Result<ApplicationStatus, AppError> {
     let row = application_row(conn, Key::Token(token)).await?;
@@ -555,8 +556,12 @@ async fn status_of(conn: &mut SqliteConnection, row: ApplicationRow) -> Result<A
     .bind(row.id)
     .fetch_all(&mut *conn)
     .await?;
-    let positions =
-        if *row.state == AllocationState::Waiting { queue_positions(conn, &row).await? } else { Vec::new() };
+    let positions = match (*row.state, row.eligible_at) {
+        (AllocationState::Waiting, Some(eligible_at)) => {
+            positions(conn, row.id, &row.intake, eligible_at, row.any_cohort).await?
+        }
+        _ => Vec::new(),
+    };
     Ok(ApplicationStatus {
         reference: row.reference,
         status_token: row.status_token,
@@ -572,39 +577,38 @@ async fn status_of(conn: &mut SqliteConnection, row: ApplicationRow) -> Result<A
 }
 
 /// Where a waiting application stands in each waiting list it is in: 1 + the number of
-/// applications waiting for the same cohort that became eligible before it.
-async fn queue_positions(conn: &mut SqliteConnection, row: &ApplicationRow) -> Result<Vec<QueuePosition>, AppError> {
-    let Some(eligible_at) = row.eligible_at else { return Ok(Vec::new()) };
-    let waits_on: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT c.id, c.name FROM cohort c
+/// applications waiting for the same cohort that became eligible before it. One statement,
+/// best position first (ties: the applicant's rank, then the earliest cohort).
+async fn positions(
+    conn: &mut SqliteConnection,
+    id: i64,
+    intake: &str,
+    eligible_at: DateTime<Utc>,
+    any_cohort: bool,
+) -> Result<Vec<QueuePosition>, AppError> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT c.id, c.name,
+                1 + (SELECT count(*) FROM application b
+                     WHERE b.state = 'waiting' AND b.intake = ?1
+                       AND (b.eligible_at < ?2 OR (b.eligible_at = ?2 AND b.id < ?3))
+                       AND (b.any_cohort = 1 OR EXISTS (
+                            SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id)))
+                AS position
+         FROM cohort c
          WHERE c.status = 'open' AND c.intake = ?1
-           AND (?2 OR EXISTS (SELECT 1 FROM application_choice ch WHERE ch.application_id = ?3 AND ch.cohort_id = c.id))
-         ORDER BY (SELECT ch.rank FROM application_choice ch WHERE ch.application_id = ?3 AND ch.cohort_id = c.id),
+           AND (?4 OR EXISTS (SELECT 1 FROM application_choice ch WHERE ch.application_id = ?3 AND ch.cohort_id = c.id))
+         ORDER BY position,
+                  (SELECT ch.rank FROM application_choice ch WHERE ch.application_id = ?3 AND ch.cohort_id = c.id),
                   (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id), c.id",
     )
-    .bind(&row.intake)
-    .bind(row.any_cohort)
-    .bind(row.id)
+    .bind(intake)
+    .bind(eligible_at)
+    .bind(id)
+    .bind(any_cohort)
     .fetch_all(&mut *conn)
     .await?;
-    let mut positions = Vec::with_capacity(waits_on.len());
-    for (cohort_id, cohort_name) in waits_on {
-        let ahead: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM application b
-             WHERE b.state = 'waiting' AND b.intake = ?1
-               AND (b.eligible_at < ?2 OR (b.eligible_at = ?2 AND b.id < ?3))
-               AND (b.any_cohort = 1 OR EXISTS (
-                    SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = ?4))",
-        )
-        .bind(&row.intake)
-        .bind(eligible_at)
-        .bind(row.id)
-        .bind(cohort_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        positions.push(QueuePosition { cohort_id, cohort_name, position: ahead + 1 });
-    }
-    // Best position first; the order above (the applicant's rank, else earliest start) breaks ties.
-    positions.sort_by_key(|p| p.position);
-    Ok(positions)
+    Ok(rows
+        .into_iter()
+        .map(|(cohort_id, cohort_name, position)| QueuePosition { cohort_id, cohort_name, position })
+        .collect())
 }

@@ -117,16 +117,80 @@ pub async fn open_places(
     conn: &mut SqliteConnection,
     intake: Option<&str>,
 ) -> Result<(Option<String>, Vec<CohortPlaces>), AppError> {
-    let rows = sqlx::query_as::<_, CohortRow>(
-        "SELECT c.id, c.name, c.intake, c.capacity, c.allocated_count, c.offered_count, c.status
-         FROM cohort c WHERE c.status = 'open'
-         ORDER BY (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id), c.id",
+    let found = open_places_and_code(conn, intake, None).await?;
+    Ok((found.intake, found.places))
+}
+
+/// What a submission reads before it decides: the open cohorts, how many wait for each, and
+/// the session its attendance code belongs to.
+#[derive(Debug, Default)]
+pub struct OpenPlaces {
+    pub intake: Option<String>,
+    /// Open cohorts of the intake, earliest first.
+    pub places: Vec<CohortPlaces>,
+    /// Cohort id → applications waiting for it.
+    pub waiting: Vec<(i64, i64)>,
+    /// The scheduled session the code belongs to: its id and start.
+    pub code_session: Option<(i64, DateTime<Utc>)>,
+}
+
+/// [`open_places`], the waiting counts and the session an attendance code belongs to, in one
+/// round trip: a submission needs them all, and every statement costs the single writer a
+/// hand-off to SQLite's thread.
+pub async fn open_places_and_code(
+    conn: &mut SqliteConnection,
+    intake: Option<&str>,
+    code: Option<&str>,
+) -> Result<OpenPlaces, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        kind: String,
+        id: i64,
+        intake: Option<String>,
+        capacity: Option<i64>,
+        allocated_count: Option<i64>,
+        offered_count: Option<i64>,
+        waiting: Option<i64>,
+        starts_at: Option<DateTime<Utc>>,
+    }
+    let rows = sqlx::query_as::<_, Row>(
+        "SELECT kind, id, intake, capacity, allocated_count, offered_count, waiting, starts_at FROM (
+             SELECT 'cohort' AS kind, c.id, c.intake, c.capacity, c.allocated_count, c.offered_count,
+                    (SELECT count(*) FROM application b
+                     WHERE b.state = 'waiting' AND b.intake = c.intake
+                       AND (b.any_cohort = 1 OR EXISTS (
+                            SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id)))
+                    AS waiting,
+                    NULL AS starts_at,
+                    (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id) AS sort
+             FROM cohort c WHERE c.status = 'open'
+             UNION ALL
+             SELECT 'code', t.id, NULL, NULL, NULL, NULL, NULL, t.starts_at, NULL
+             FROM taster_session t WHERE ?1 IS NOT NULL AND lower(t.attendance_code) = ?1 AND t.status = 'scheduled')
+         ORDER BY kind, sort, id",
     )
+    .bind(code)
     .fetch_all(&mut *conn)
     .await?;
-    let intake = intake.map(str::to_string).or_else(|| rows.first().map(|r| r.intake.clone()));
-    let places = rows.iter().filter(|r| Some(&r.intake) == intake.as_ref()).map(places_of).collect();
-    Ok((intake, places))
+    let code_session = rows.iter().find(|r| r.kind == "code").and_then(|r| r.starts_at.map(|s| (r.id, s)));
+    let cohorts: Vec<&Row> = rows.iter().filter(|r| r.kind == "cohort").collect();
+    let intake = intake.map(str::to_string).or_else(|| cohorts.first().and_then(|r| r.intake.clone()));
+    let cohorts: Vec<&Row> = cohorts.into_iter().filter(|r| r.intake.is_some() && r.intake == intake).collect();
+    Ok(OpenPlaces {
+        places: cohorts
+            .iter()
+            .map(|r| CohortPlaces {
+                id: r.id,
+                capacity: r.capacity.unwrap_or(0),
+                allocated: r.allocated_count.unwrap_or(0),
+                offered: r.offered_count.unwrap_or(0),
+                open: true,
+            })
+            .collect(),
+        waiting: cohorts.iter().map(|r| (r.id, r.waiting.unwrap_or(0))).collect(),
+        intake,
+        code_session,
+    })
 }
 
 /// The places of one cohort, whatever its status.

@@ -1,5 +1,6 @@
 //! Taster sessions: reading the calendar and adding sessions.
 
+use crate::domain::application::FormOptions;
 use crate::domain::uk_time;
 use crate::errors::AppError;
 use crate::models::{TasterSession, TasterStatus};
@@ -80,6 +81,27 @@ pub async fn started_before(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(TasterSession::from).collect())
+}
+
+/// The joining form's options: open cohorts of the current intake, sessions started by `until`.
+pub async fn form_options(pool: &SqlitePool, until: DateTime<Utc>) -> Result<FormOptions, AppError> {
+    // One round trip: this runs before every submission.
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "WITH open AS (
+             SELECT c.id, c.intake, (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id) AS first
+             FROM cohort c WHERE c.status = 'open')
+         SELECT kind, id FROM (
+             SELECT 'cohort' AS kind, id, first AS sort FROM open
+             WHERE intake = (SELECT intake FROM open ORDER BY first, id LIMIT 1)
+             UNION ALL
+             SELECT 'taster', id, starts_at FROM taster_session WHERE starts_at <= ? AND status = 'scheduled')
+         ORDER BY kind, sort, id",
+    )
+    .bind(until)
+    .fetch_all(pool)
+    .await?;
+    let ids = |kind: &str| rows.iter().filter(|r| r.0 == kind).map(|r| r.1).collect();
+    Ok(FormOptions { open_cohort_ids: ids("cohort"), attended_taster_ids: ids("taster") })
 }
 
 /// Adds a scheduled session.

@@ -62,7 +62,18 @@ impl Writer {
     pub fn start(conn: SqliteConnection) -> Self {
         let (jobs, receiver) = mpsc::channel::<Job>(4096);
         let (commit_tx, commits) = watch::channel(0u64);
-        tokio::spawn(run(conn, receiver, commit_tx));
+        // The writer gets a thread and a runtime of its own: its statements then never wait in
+        // line behind the request handlers on the shared runtime, and every wait it does is
+        // the time SQLite itself takes.
+        let spawned = std::thread::Builder::new().name("enrol-writer".into()).spawn(move || {
+            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime.block_on(run(conn, receiver, commit_tx)),
+                Err(error) => tracing::error!(%error, "could not start the writer's runtime"),
+            }
+        });
+        if let Err(error) = spawned {
+            tracing::error!(%error, "could not start the writer thread");
+        }
         Self { jobs, commits }
     }
 
@@ -108,35 +119,37 @@ async fn run(mut conn: SqliteConnection, mut receiver: mpsc::Receiver<Job>, comm
                 Err(_) => break,
             }
         }
-        if let Err(error) = sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await {
+        // Statements go to SQLite one round trip at a time, so the transaction's bookkeeping
+        // rides along with its neighbours: BEGIN with the first SAVEPOINT, each job's end with
+        // the next job's SAVEPOINT, and the last job's end with the COMMIT.
+        if let Err(error) = sqlx::raw_sql("BEGIN IMMEDIATE; SAVEPOINT job").execute(&mut conn).await {
             tracing::error!(%error, "could not start a write transaction");
+            let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
             continue; // dropping the batch tells every caller: unavailable, nothing written
         }
-        let mut delivers = Vec::with_capacity(batch.len());
+        let started = std::time::Instant::now();
+        let jobs = batch.len();
+        let mut delivers = Vec::with_capacity(jobs);
         let mut changed = false;
-        let mut broken = false;
-        for job in batch {
-            if broken {
-                break;
-            }
-            if sqlx::query("SAVEPOINT job").execute(&mut conn).await.is_err() {
-                broken = true;
-                break;
-            }
+        let mut commit = Err(AppError::Unavailable);
+        let last = batch.len() - 1;
+        for (index, job) in batch.into_iter().enumerate() {
             clock = clock.max(job.requested);
             let (ok, deliver) = (job.run)(&mut conn, clock).await;
-            let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-            if sqlx::raw_sql(end).execute(&mut conn).await.is_err() {
-                broken = true;
-            }
             changed |= ok;
             delivers.push(deliver);
+            let end = match (ok, index == last) {
+                (true, false) => "RELEASE job; SAVEPOINT job",
+                (false, false) => "ROLLBACK TO job; RELEASE job; SAVEPOINT job",
+                (true, true) => "RELEASE job; COMMIT",
+                (false, true) => "ROLLBACK TO job; RELEASE job; COMMIT",
+            };
+            let ended = sqlx::raw_sql(end).execute(&mut conn).await.map(|_| ()).map_err(AppError::from);
+            if index == last || ended.is_err() {
+                commit = ended;
+                break;
+            }
         }
-        let commit = if broken {
-            Err(AppError::Unavailable)
-        } else {
-            sqlx::query("COMMIT").execute(&mut conn).await.map(|_| ()).map_err(AppError::from)
-        };
         if commit.is_err() {
             let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
             if conn.ping().await.is_err() {
@@ -145,6 +158,7 @@ async fn run(mut conn: SqliteConnection, mut receiver: mpsc::Receiver<Job>, comm
         } else if changed {
             commits.send_modify(|n| *n += 1);
         }
+        tracing::debug!(jobs, micros = started.elapsed().as_micros() as u64, ok = commit.is_ok(), "write batch");
         for deliver in delivers {
             deliver(commit.clone());
         }
