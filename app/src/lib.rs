@@ -1,6 +1,8 @@
 //! enrol: the pages, components and server functions of the Compassionate leadership course
 //! site, with the domain rules and (on the server) the store.
 
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod domain;
 pub mod errors;
@@ -24,12 +26,12 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use routes::coming_soon::ComingSoon;
 use routes::course::CoursePage;
 use routes::join::JoinPage;
 use routes::not_found::NotFound;
 use routes::privacy::PrivacyPage;
 use routes::status::{ConfirmationPage, DeclinePage, StatusPage, WithdrawPage};
+use routes::tasters::{TasterSessionPage, TastersPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -66,11 +68,8 @@ pub fn App() -> impl IntoView {
                 // without JavaScript; see TOOLCHAIN.md on out-of-order streaming.
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=CoursePage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("/tasters")
-                        view=|| view! { <ComingSoon title="Taster sessions" /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("/tasters") view=TastersPage ssr=SsrMode::Async />
+                    <Route path=path!("/tasters/:id") view=TasterSessionPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/join/confirmation/:token") view=ConfirmationPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:token") view=StatusPage ssr=SsrMode::Async />

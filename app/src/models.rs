@@ -60,10 +60,15 @@ pub struct TasterSession {
     pub uk_day: NaiveDate,
     /// "Wednesday 2 December 2026, 4pm to 5pm".
     pub when_uk: String,
+    /// UK time's offset from UTC at the start, in minutes (0 in winter, 60 in summer): the
+    /// browser shows its own local time beside the UK time when its offset differs.
+    pub uk_offset_minutes: i32,
     pub zoom_url: String,
     pub meeting_id: String,
     pub passcode: String,
     pub status: TasterStatus,
+    /// When the session was last changed (a calendar file's DTSTAMP).
+    pub updated_at: DateTime<Utc>,
 }
 
 /// What the course page shows: the course and the taster sessions still to come.

@@ -211,10 +211,16 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                     }
                     // The answer given at once agrees with the model: cohort and best position.
                     let expected_answer = match model.apps[i].state {
-                        AllocationState::Waiting => model.positions(i).first().map(|&(c, p)| (Some(cohorts[c]), Some(p))),
+                        AllocationState::Waiting => {
+                            model.positions(i).first().map(|&(c, p)| (Some(cohorts[c]), Some(p)))
+                        }
                         _ => Some((model.apps[i].cohort.map(|c| cohorts[c]), None)),
                     };
-                    assert_eq!(Some((status.cohort_id, status.position)), expected_answer, "step {step}: submit answer");
+                    assert_eq!(
+                        Some((status.cohort_id, status.position)),
+                        expected_answer,
+                        "step {step}: submit answer"
+                    );
                 }
                 (expected, kind(&result))
             }

@@ -2,20 +2,17 @@
 //! JavaScript: each handler does its work and redirects (303), or renders the page again with
 //! the problems found.
 
+use crate::render::render_page;
 use app::domain::allocation::AllocationState;
 use app::domain::application::JoinForm;
 use app::errors::AppError;
 use app::functions::applications::{is_token_shaped, submit_form, JoinDraft};
 use app::models::ApplicationStatus;
-use app::shell;
 use app::state::AppState;
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::Request;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
-use leptos::prelude::provide_context;
 
 /// The form-post routes.
 pub fn routes() -> Router<AppState> {
@@ -39,20 +36,6 @@ async fn post_join(State(state): State<AppState>, Form(pairs): Form<Vec<(String,
         Err(other) => JoinDraft { form, errors: Default::default(), notice: Some(other.to_string()) },
     };
     render_page(state, "/join", draft).await
-}
-
-/// Renders the Leptos page at `path` with `context` available to its server functions.
-async fn render_page<T: Clone + Send + Sync + 'static>(state: AppState, path: &str, context: T) -> Response {
-    let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(state.clone());
-            provide_context(context.clone());
-        },
-        move || shell(options.clone()),
-    );
-    let request = Request::builder().uri(path).body(Body::empty()).unwrap_or_default();
-    handler(request).await.into_response()
 }
 
 /// Back to the status page, with a banner saying what happened (`done`).

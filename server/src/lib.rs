@@ -5,6 +5,8 @@ pub mod api;
 pub mod config;
 pub mod forms;
 pub mod health;
+pub mod ics;
+pub mod render;
 pub mod tasks;
 
 use app::state::AppState;
@@ -13,18 +15,20 @@ use axum::extract::MatchedPath;
 use axum::http::Request;
 use axum::routing::get;
 use axum::Router;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 /// The whole HTTP surface of enrol for one application state.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    // `/tasters/{id}` is served by `ics::routes`, which tells a page from a calendar file.
+    let routes = generate_route_list_with_exclusions(App, Some(vec!["/tasters/{id}".to_string()]));
     let leptos_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(api::routes())
         .merge(forms::routes())
+        .merge(ics::routes())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())

@@ -1,9 +1,12 @@
 //! Reusable views.
 
+pub mod clock;
 pub mod error_summary;
 pub mod fields;
 pub mod layout;
 pub mod load_error;
+pub mod month_grid;
 pub mod outcome;
 pub mod places;
 pub mod taster_card;
+pub mod taster_details;

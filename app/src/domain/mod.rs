@@ -3,6 +3,8 @@
 
 pub mod allocation;
 pub mod application;
+pub mod calendar;
+pub mod clock_words;
 pub mod email;
 pub mod person_name;
 pub mod text;

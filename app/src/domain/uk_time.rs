@@ -3,12 +3,20 @@
 //! Server only: the browser receives the words already formatted, which keeps the time zone
 //! database out of the wasm and makes hydration see exactly what the server rendered.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+pub use super::clock_words::format_date;
+use super::clock_words::{format_clock, format_range};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::{Europe::London, Tz};
 
 /// The instant in UK local time.
 pub fn in_uk(instant: DateTime<Utc>) -> DateTime<Tz> {
     instant.with_timezone(&London)
+}
+
+/// UK time's offset from UTC at `instant`, in minutes: 0 (GMT) or 60 (BST).
+pub fn uk_offset_minutes(instant: DateTime<Utc>) -> i32 {
+    use chrono::Offset;
+    in_uk(instant).offset().fix().local_minus_utc() / 60
 }
 
 /// The UK calendar day of an instant.
@@ -21,45 +29,14 @@ pub fn uk_date(instant: DateTime<Utc>) -> String {
     format_date(uk_day(instant))
 }
 
-/// "Wednesday 2 December 2026" for a calendar day.
-pub fn format_date(day: NaiveDate) -> String {
-    day.format("%A %-d %B %Y").to_string()
-}
-
 /// "4pm", "4:30pm", "midday", "midnight".
 pub fn uk_clock(instant: DateTime<Utc>) -> String {
     format_clock(in_uk(instant).time())
 }
 
-/// NHS style for a time of day: no leading zero, no ":00", and words for 12:00 and 00:00.
-pub fn format_clock(time: NaiveTime) -> String {
-    let (hour, minute) = (time.hour(), time.minute());
-    match (hour, minute) {
-        (0, 0) => "midnight".into(),
-        (12, 0) => "midday".into(),
-        _ => {
-            let suffix = if hour < 12 { "am" } else { "pm" };
-            let hour12 = match hour % 12 {
-                0 => 12,
-                h => h,
-            };
-            if minute == 0 {
-                format!("{hour12}{suffix}")
-            } else {
-                format!("{hour12}:{minute:02}{suffix}")
-            }
-        }
-    }
-}
-
 /// "Wednesday 2 December 2026, 4pm to 5pm"; the end's date is repeated only when it differs.
 pub fn uk_range(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
-    let (start_day, end_day) = (uk_day(start), uk_day(end));
-    if start_day == end_day {
-        format!("{}, {} to {}", format_date(start_day), uk_clock(start), uk_clock(end))
-    } else {
-        format!("{}, {} to {}, {}", format_date(start_day), uk_clock(start), format_date(end_day), uk_clock(end))
-    }
+    format_range(in_uk(start).naive_local(), in_uk(end).naive_local())
 }
 
 /// The first instant of the UK day after the one `instant` falls on.
@@ -154,18 +131,9 @@ mod tests {
     }
 
     #[test]
-    fn midday_and_midnight_are_words() {
-        assert_eq!(format_clock(hm(12, 0)), "midday");
-        assert_eq!(format_clock(hm(0, 0)), "midnight");
-        assert_eq!(format_clock(hm(12, 30)), "12:30pm");
-        assert_eq!(format_clock(hm(0, 15)), "12:15am");
-    }
-
-    #[test]
-    fn times_have_no_leading_zero_and_no_zero_minutes() {
-        assert_eq!(format_clock(hm(9, 0)), "9am");
-        assert_eq!(format_clock(hm(9, 5)), "9:05am");
-        assert_eq!(format_clock(hm(15, 45)), "3:45pm");
+    fn the_uk_offset_is_zero_in_winter_and_an_hour_in_summer() {
+        assert_eq!(uk_offset_minutes(utc("2026-12-02T16:00:00Z")), 0);
+        assert_eq!(uk_offset_minutes(utc("2026-06-10T15:00:00Z")), 60);
     }
 
     #[test]

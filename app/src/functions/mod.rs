@@ -2,3 +2,4 @@
 
 pub mod applications;
 pub mod course;
+pub mod tasters;

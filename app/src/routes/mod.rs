@@ -1,8 +1,8 @@
 //! One file per page.
 
-pub mod coming_soon;
 pub mod course;
 pub mod join;
 pub mod not_found;
 pub mod privacy;
 pub mod status;
+pub mod tasters;

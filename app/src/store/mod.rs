@@ -110,6 +110,11 @@ impl Store {
         on_backend!(self, db => sqlite::tasters::ending_after(&db.pool, now).await)
     }
 
+    /// One taster session by id.
+    pub async fn taster(&self, id: i64) -> Result<Option<TasterSession>, AppError> {
+        on_backend!(self, db => sqlite::tasters::get(&db.pool, id).await)
+    }
+
     /// Every taster session, past and future, earliest first.
     pub async fn all_tasters(&self) -> Result<Vec<TasterSession>, AppError> {
         on_backend!(self, db => sqlite::tasters::all(&db.pool).await)

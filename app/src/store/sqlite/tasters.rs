@@ -17,6 +17,7 @@ struct TasterRow {
     meeting_id: String,
     passcode: String,
     status: String,
+    updated_at: DateTime<Utc>,
 }
 
 impl From<TasterRow> for TasterSession {
@@ -27,10 +28,12 @@ impl From<TasterRow> for TasterSession {
             ends_at: row.ends_at,
             uk_day: uk_time::uk_day(row.starts_at),
             when_uk: uk_time::uk_range(row.starts_at, row.ends_at),
+            uk_offset_minutes: uk_time::uk_offset_minutes(row.starts_at),
             zoom_url: row.zoom_url,
             meeting_id: row.meeting_id,
             passcode: row.passcode,
             status: TasterStatus::from_stored(&row.status),
+            updated_at: row.updated_at,
         }
     }
 }
@@ -38,7 +41,7 @@ impl From<TasterRow> for TasterSession {
 /// Sessions that end after `now`, earliest first (the attendance code is never selected).
 pub async fn ending_after(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
     let rows = sqlx::query_as::<_, TasterRow>(
-        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status
+        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status, updated_at
          FROM taster_session WHERE ends_at > ? ORDER BY starts_at, id",
     )
     .bind(now)
@@ -64,17 +67,28 @@ pub async fn latest_past_code(
 /// Every session, earliest first.
 pub async fn all(pool: &SqlitePool) -> Result<Vec<TasterSession>, AppError> {
     let rows = sqlx::query_as::<_, TasterRow>(
-        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status FROM taster_session ORDER BY starts_at, id",
+        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status, updated_at FROM taster_session ORDER BY starts_at, id",
     )
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(TasterSession::from).collect())
 }
 
+/// One session by id.
+pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<TasterSession>, AppError> {
+    let row = sqlx::query_as::<_, TasterRow>(
+        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status, updated_at FROM taster_session WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(TasterSession::from))
+}
+
 /// Scheduled sessions that started by `now`, most recent first.
 pub async fn started_before(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
     let rows = sqlx::query_as::<_, TasterRow>(
-        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status
+        "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status, updated_at
          FROM taster_session WHERE starts_at <= ? AND status = 'scheduled' ORDER BY starts_at DESC, id DESC",
     )
     .bind(now)
