@@ -91,10 +91,12 @@ pub fn MonthGrid(
                     go_to_month(target());
                 }
             >
-                {if step < 0 { "‹ " } else { "" }}
-                {label}
-                <span class="visually-hidden">{move || format!(": {}", month_title(target()))}</span>
-                {if step > 0 { " ›" } else { "" }}
+                {(step < 0).then(|| view! { <span aria-hidden="true">"‹"</span> })}
+                <span class="calendar__nav-text">
+                    {label}
+                    <span class="visually-hidden">{move || format!(": {}", month_title(target()))}</span>
+                </span>
+                {(step > 0).then(|| view! { <span aria-hidden="true">"›"</span> })}
             </a>
         }
     };
