@@ -155,3 +155,23 @@ impl ApplicationStatus {
         }
     }
 }
+
+/// One cohort's places, as the live counter shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacesFigure {
+    pub id: i64,
+    pub name: String,
+    /// The intake, e.g. "2027-01".
+    pub intake: String,
+    pub capacity: i64,
+    pub places_remaining: i64,
+    /// "open" or "closed" (drafts are never published).
+    pub status: String,
+}
+
+/// The figures every open page shows, with a version that grows with each change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacesSnapshot {
+    pub version: u64,
+    pub cohorts: Vec<PlacesFigure>,
+}

@@ -1,6 +1,7 @@
 //! What every request handler and server function can reach (server only).
 
 use crate::errors::AppError;
+use crate::live::Live;
 use crate::store::Store;
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -10,6 +11,8 @@ use leptos::prelude::*;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
+    /// The live places figures, pushed to open pages.
+    pub live: Live,
     /// Demo mode: demo data was seeded and the demo login exists.
     pub demo: bool,
 }

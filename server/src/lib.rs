@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod config;
+pub mod events;
 pub mod forms;
 pub mod health;
 pub mod ics;
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/api/v1/events", get(events::events))
         .merge(api::routes())
         .merge(forms::routes())
         .merge(ics::routes())

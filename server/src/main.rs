@@ -40,14 +40,19 @@ async fn run(config: Config) -> Result<(), String> {
         }
     }
 
-    let state = AppState { leptos_options, store: store.clone(), demo: config.demo };
+    let live = app::live::Live::start(store.clone()).await.map_err(|e| format!("live places: {e}"))?;
+    let state = AppState { leptos_options, store: store.clone(), live: live.clone(), demo: config.demo };
     let expiry = tokio::spawn(server::tasks::expire_offers_every(store.clone(), std::time::Duration::from_secs(30)));
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("enrol is serving on http://{addr}");
     tracing::info!(%addr, "listening");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Event streams never end by themselves: close them so the server can stop.
+            live.shut_down();
+        })
         .await
         .map_err(|e| format!("server error: {e}"))?;
     expiry.abort();

@@ -161,6 +161,9 @@ pub fn Select(
     options: Vec<(String, String)>,
     #[prop(into)] selected: String,
     #[prop(into)] error: Signal<Option<String>>,
+    /// Told the chosen value whenever it changes.
+    #[prop(optional)]
+    on_change: Option<Callback<String>>,
 ) -> impl IntoView {
     let has_hint = hint.is_some();
     let choices = options
@@ -182,6 +185,11 @@ pub fn Select(
                 name=id.replace('-', "_")
                 aria-describedby=move || described_by(id, has_hint, error.get().is_some())
                 aria-invalid=move || error.get().is_some().then_some("true")
+                on:change=move |ev| {
+                    if let Some(callback) = on_change {
+                        callback.run(event_target_value(&ev));
+                    }
+                }
             >
                 {choices}
             </select>

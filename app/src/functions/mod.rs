@@ -2,4 +2,5 @@
 
 pub mod applications;
 pub mod course;
+pub mod places;
 pub mod tasters;

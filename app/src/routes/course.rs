@@ -2,6 +2,7 @@
 //! places are allocated, with calls to action to the taster calendar and the joining form.
 
 use crate::components::load_error::LoadError;
+use crate::components::places::PlacesPanel;
 use crate::components::taster_card::TasterCard;
 use crate::functions::course::get_course_page;
 use crate::models::{Course, CoursePage as CoursePageData, CourseSection, TasterSession};
@@ -75,6 +76,8 @@ fn CourseContent(course: Course, upcoming_tasters: Vec<TasterSession>) -> impl I
                 <a class="button button--secondary" href="/join">"Complete the joining form"</a>
             </div>
         </div>
+
+        <PlacesPanel />
 
         <section class="steps" aria-labelledby="steps-heading">
             <h2 id="steps-heading">"How to get a place"</h2>

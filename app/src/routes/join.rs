@@ -5,7 +5,7 @@
 use crate::components::error_summary::{ErrorSummary, SummaryLine};
 use crate::components::fields::{ErrorMessage, Radios, Select, TextArea, TextInput};
 use crate::components::load_error::LoadError;
-use crate::components::places::PlacesLeft;
+use crate::components::places::{LiveFigures, PlacesLeft};
 use crate::domain::application::{JoinForm, NurseAdvocate, FIELD_ORDER};
 use crate::errors::FieldErrors;
 use crate::functions::applications::{get_join_page, JoinPageData};
@@ -106,6 +106,10 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
     let choice_options: Vec<(String, String)> = std::iter::once((String::new(), "No further choice".to_string()))
         .chain(data.cohorts.iter().map(|c| (c.id.to_string(), c.name.clone())))
         .collect();
+    // Which cohort each choice holds now, to notice one filling while the form is being filled.
+    let chosen = RwSignal::new(form.choices.clone());
+    let initial_places: Vec<(i64, i64)> = data.cohorts.iter().map(|c| (c.id, c.places_remaining)).collect();
+    let live = use_context::<LiveFigures>();
     let choice_selects = (1..=cohort_count)
         .map(|rank| {
             let label = match rank {
@@ -130,11 +134,32 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
             } else {
                 Signal::derive(|| None)
             };
-            let id: &'static str = [
-                "choice-1", "choice-2", "choice-3", "choice-4", "choice-5", "choice-6", "choice-7", "choice-8",
-                "choice-9",
-            ][(rank - 1).min(8)];
-            view! { <Select id label options selected=form.choice(rank).to_string() error=field_error /> }
+            let id: &'static str =
+                ["choice-1", "choice-2", "choice-3", "choice-4", "choice-5", "choice-6", "choice-7", "choice-8", "choice-9"]
+                    [(rank - 1).min(8)];
+            let on_change = Callback::new(move |value: String| {
+                chosen.update(|c| {
+                    if c.len() < rank {
+                        c.resize(rank, String::new());
+                    }
+                    c[rank - 1] = value;
+                })
+            });
+            let initial_places = initial_places.clone();
+            let just_filled = move || {
+                let cohort = chosen.with(|c| c.get(rank - 1).and_then(|v| v.parse::<i64>().ok()))?;
+                let before = initial_places.iter().find(|(id, _)| *id == cohort)?.1;
+                let now = live?.remaining(cohort)?;
+                (before > 0 && now <= 0).then_some(())
+            };
+            view! {
+                <Select id label options selected=form.choice(rank).to_string() error=field_error on_change />
+                <p class="hint choice-note" role="status">
+                    {move || just_filled().map(|_| {
+                        "This course has just become full. You can keep it as your choice and join its waiting list, or choose another course."
+                    })}
+                </p>
+            }
         })
         .collect_view();
 
@@ -260,12 +285,11 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
 fn CohortCard(cohort: Cohort) -> impl IntoView {
     let first = cohort.meetings.first().map(|m| m.when_uk.clone()).unwrap_or_default();
     let count = cohort.meetings.len();
-    let remaining = cohort.places_remaining;
     view! {
         <article class="card cohort-card">
-            <h3 class="card__title">{cohort.name}</h3>
+            <h3 class="card__title">{cohort.name.clone()}</h3>
             <p>"Starts " {first}</p>
-            <PlacesLeft remaining=Signal::derive(move || remaining) />
+            <PlacesLeft cohort_id=cohort.id name=cohort.name initial=cohort.places_remaining />
             <details class="details">
                 <summary>{format!("All {count} dates")}</summary>
                 <ol class="meeting-list">

@@ -4,6 +4,7 @@
 
 use crate::components::load_error::LoadError;
 use crate::components::outcome::{outcome_sentence, NextSteps};
+use crate::components::places::{LiveFigures, PlacesPanel};
 use crate::domain::allocation::AllocationState;
 use crate::errors::AppError;
 use crate::functions::applications::get_application_status;
@@ -19,9 +20,29 @@ fn with_status<V: IntoView + 'static>(
 ) -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let status = Resource::new(token, get_application_status);
+    // After hydration the page refreshes itself when anything changed on the server (an offer
+    // made, someone ahead leaving the queue), at most every two seconds.
+    let refresh = RwSignal::new(0u64);
+    if let Some(live) = use_context::<LiveFigures>() {
+        let pending = StoredValue::new(false);
+        Effect::new(move |previous: Option<u64>| {
+            let version = live.queue_version.get();
+            if previous.is_some_and(|p| p != version) && !pending.get_value() {
+                pending.set_value(true);
+                set_timeout(
+                    move || {
+                        pending.set_value(false);
+                        refresh.update(|n| *n += 1);
+                    },
+                    std::time::Duration::from_millis(1500),
+                );
+            }
+            version
+        });
+    }
+    let status = Resource::new(move || (token(), refresh.get()), |(token, _)| get_application_status(token));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading your application…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading your application…"</p> }>
             {move || {
                 let body = body.clone();
                 Suspend::new(async move {
@@ -32,7 +53,7 @@ fn with_status<V: IntoView + 'static>(
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -151,6 +172,7 @@ pub fn StatusPage() -> impl IntoView {
                     <p><a href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
                 }
             })}
+            <PlacesPanel />
         }
     })
 }

@@ -4,6 +4,7 @@
 use crate::components::clock::use_clock;
 use crate::components::load_error::LoadError;
 use crate::components::month_grid::{calendar_href, replace_address, MonthGrid};
+use crate::components::places::PlacesPanel;
 use crate::components::taster_details::TasterDetails;
 use crate::domain::calendar::{first_of_month, month_title, phase, Phase};
 use crate::domain::clock_words::format_date;
@@ -71,6 +72,7 @@ fn CalendarView(data: TasterCalendar) -> impl IntoView {
                     }
                         .into_any()
                 }}
+                <PlacesPanel heading_level=3 />
                 <p>
                     <a href="/tasters.ics">"Subscribe to all taster sessions in your calendar app"</a>
                     " (the feed updates when sessions are added or cancelled)."

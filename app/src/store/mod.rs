@@ -10,7 +10,7 @@ pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE
 use crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
 use crate::domain::application::{FormOptions, NewApplication};
 use crate::errors::AppError;
-use crate::models::{ApplicationOutcome, ApplicationStatus, Cohort, Course, TasterSession};
+use crate::models::{ApplicationOutcome, ApplicationStatus, Cohort, Course, PlacesFigure, TasterSession};
 use chrono::{DateTime, Duration, Utc};
 use sqlite::applications::{self as apps, Key};
 use tokio::sync::watch;
@@ -146,7 +146,14 @@ impl Store {
 
     /// Adds a cohort with its meetings; returns its id.
     pub async fn insert_cohort(&self, cohort: &NewCohort) -> Result<i64, AppError> {
-        on_backend!(self, db => sqlite::cohorts::insert(&db.pool, cohort).await)
+        let id = on_backend!(self, db => sqlite::cohorts::insert(&db.pool, cohort).await)?;
+        self.changed();
+        Ok(id)
+    }
+
+    /// Tells watchers of [`Store::commits`] about a change made outside the writer.
+    pub fn changed(&self) {
+        on_backend!(self, db => db.writer.touch())
     }
 
     /// Cohorts in order of their first meeting, with meetings and places remaining.
@@ -163,9 +170,9 @@ impl Store {
         on_backend!(self, db => sqlite::tasters::form_options(&db.pool, until).await)
     }
 
-    /// Every published cohort's places remaining, by cohort id (one cheap query).
-    pub async fn places_remaining(&self) -> Result<Vec<(i64, i64)>, AppError> {
-        on_backend!(self, db => sqlite::cohorts::places_remaining(&db.pool).await)
+    /// Every published cohort's places, earliest first (one cheap query).
+    pub async fn places_figures(&self) -> Result<Vec<PlacesFigure>, AppError> {
+        on_backend!(self, db => sqlite::cohorts::places_figures(&db.pool).await)
     }
 
     /// Adds a coordinator account; returns its id.

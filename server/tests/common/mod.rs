@@ -13,6 +13,7 @@ use tempfile::TempDir;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Store,
+    pub live: app::live::Live,
     pub client: reqwest::Client,
     _dir: TempDir,
 }
@@ -36,7 +37,8 @@ impl TestApp {
             app::demo::seed(&store, chrono::Utc::now()).await.expect("seed demo data");
         }
         let leptos_options = LeptosOptions::builder().output_name("enrol").build();
-        let state = AppState { leptos_options, store: store.clone(), demo };
+        let live = app::live::Live::start(store.clone()).await.expect("live places");
+        let state = AppState { leptos_options, store: store.clone(), live: live.clone(), demo };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().expect("local address");
         let router = server::router(state);
@@ -44,7 +46,7 @@ impl TestApp {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Self { addr, store, client, _dir: dir }
+        Self { addr, store, live, client, _dir: dir }
     }
 
     /// The absolute URL of `path` on this server.
@@ -82,6 +84,13 @@ impl TestApp {
             })
             .await
             .expect("insert taster");
+        // The live figures refresh shortly after a change; wait until they know the cohort.
+        for _ in 0..100 {
+            if self.live.current().places.cohorts.iter().any(|c| c.id == cohort) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         cohort
     }
 

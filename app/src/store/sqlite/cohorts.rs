@@ -3,7 +3,7 @@
 use crate::domain::allocation::CohortPlaces;
 use crate::domain::uk_time::uk_range;
 use crate::errors::AppError;
-use crate::models::{Cohort, Meeting};
+use crate::models::{Cohort, Meeting, PlacesFigure};
 use crate::store::NewCohort;
 use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -204,11 +204,24 @@ pub async fn places(conn: &mut SqliteConnection, id: i64) -> Result<Option<Cohor
     Ok(row.as_ref().map(places_of))
 }
 
-/// Every cohort's places remaining, by id: what the live counter shows.
-pub async fn places_remaining(pool: &SqlitePool) -> Result<Vec<(i64, i64)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT id, max(capacity - allocated_count - offered_count, 0) FROM cohort WHERE status <> 'draft' ORDER BY id",
+/// Every published cohort's places, earliest first: what the live counter shows.
+pub async fn places_figures(pool: &SqlitePool) -> Result<Vec<PlacesFigure>, AppError> {
+    let rows: Vec<(i64, String, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT c.id, c.name, c.intake, c.capacity, max(c.capacity - c.allocated_count - c.offered_count, 0), c.status
+         FROM cohort c WHERE c.status <> 'draft'
+         ORDER BY (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id), c.id",
     )
     .fetch_all(pool)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, intake, capacity, places_remaining, status)| PlacesFigure {
+            id,
+            name,
+            intake,
+            capacity,
+            places_remaining,
+            status,
+        })
+        .collect())
 }

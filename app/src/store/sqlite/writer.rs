@@ -55,6 +55,7 @@ const MAX_BATCH: usize = 128;
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
     commits: watch::Receiver<u64>,
+    touches: std::sync::Arc<watch::Sender<u64>>,
 }
 
 impl Writer {
@@ -62,6 +63,8 @@ impl Writer {
     pub fn start(conn: SqliteConnection) -> Self {
         let (jobs, receiver) = mpsc::channel::<Job>(4096);
         let (commit_tx, commits) = watch::channel(0u64);
+        let commit_tx = std::sync::Arc::new(commit_tx);
+        let touches = commit_tx.clone();
         // The writer gets a thread and a runtime of its own: its statements then never wait in
         // line behind the request handlers on the shared runtime, and every wait it does is
         // the time SQLite itself takes.
@@ -74,7 +77,12 @@ impl Writer {
         if let Err(error) = spawned {
             tracing::error!(%error, "could not start the writer thread");
         }
-        Self { jobs, commits }
+        Self { jobs, commits, touches }
+    }
+
+    /// Counts a change made outside the writer (a cohort added through the pool).
+    pub fn touch(&self) {
+        self.touches.send_modify(|n| *n += 1);
     }
 
     /// Counts committed batches that changed something; watchers refresh what they show.
@@ -109,7 +117,11 @@ impl Writer {
     }
 }
 
-async fn run(mut conn: SqliteConnection, mut receiver: mpsc::Receiver<Job>, commits: watch::Sender<u64>) {
+async fn run(
+    mut conn: SqliteConnection,
+    mut receiver: mpsc::Receiver<Job>,
+    commits: std::sync::Arc<watch::Sender<u64>>,
+) {
     let mut clock = DateTime::<Utc>::MIN_UTC;
     while let Some(first) = receiver.recv().await {
         let mut batch = vec![first];

@@ -1,0 +1,111 @@
+//! The live places counter (server only): an in-memory snapshot of every cohort's places,
+//! refreshed after each committed change and pushed to every open page over server-sent
+//! events. Reading it never touches the database: one query per change, not per client.
+
+use crate::errors::AppError;
+use crate::models::{PlacesFigure, PlacesSnapshot};
+use crate::store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Changes closer together than this are published together: bursts of allocations cost one
+/// query and one event per client, and every figure is still on screen well within a second.
+const COALESCE: Duration = Duration::from_millis(100);
+
+/// What is published: the places (serialised once for every client) and a queue version that
+/// grows with every change, for status pages to refresh their queue position.
+#[derive(Debug)]
+pub struct Published {
+    pub places: PlacesSnapshot,
+    /// `places` as JSON, the data of the `places` event.
+    pub places_json: String,
+    pub queue_version: u64,
+}
+
+/// A handle on the live figures; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Live {
+    published: watch::Receiver<Arc<Published>>,
+    shutdown: watch::Receiver<bool>,
+    stop: Arc<watch::Sender<bool>>,
+}
+
+impl Live {
+    /// Loads the figures and starts following the store's commits.
+    pub async fn start(store: Store) -> Result<Self, AppError> {
+        let first = publish(&store, 1, 1).await?;
+        let (sender, published) = watch::channel(Arc::new(first));
+        let (stop, shutdown) = watch::channel(false);
+        tokio::spawn(follow(store, sender, shutdown.clone()));
+        Ok(Self { published, shutdown, stop: Arc::new(stop) })
+    }
+
+    /// The figures now.
+    pub fn current(&self) -> Arc<Published> {
+        self.published.borrow().clone()
+    }
+
+    /// Every later publication (the current one is marked as unseen, so it comes first).
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Published>> {
+        let mut receiver = self.published.clone();
+        receiver.mark_changed();
+        receiver
+    }
+
+    /// Resolves when the server begins to shut down: event streams end so it can.
+    pub fn shutting_down(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut shutdown = self.shutdown.clone();
+        async move {
+            let _ = shutdown.wait_for(|stopping| *stopping).await;
+        }
+    }
+
+    /// Ends every event stream (on SIGTERM or Ctrl-C).
+    pub fn shut_down(&self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+async fn publish(store: &Store, version: u64, queue_version: u64) -> Result<Published, AppError> {
+    let cohorts = store.places_figures().await?;
+    let places = PlacesSnapshot { version, cohorts };
+    let places_json = serde_json::to_string(&places).map_err(|_| AppError::Internal)?;
+    Ok(Published { places, places_json, queue_version })
+}
+
+async fn follow(store: Store, sender: watch::Sender<Arc<Published>>, mut shutdown: watch::Receiver<bool>) {
+    let mut commits = store.commits();
+    loop {
+        tokio::select! {
+            changed = commits.changed() => if changed.is_err() { return },
+            _ = shutdown.changed() => return,
+        }
+        tokio::time::sleep(COALESCE).await;
+        commits.borrow_and_update();
+        let previous = sender.borrow().clone();
+        let queue_version = previous.queue_version + 1;
+        match store.places_figures().await {
+            Ok(cohorts) => {
+                let version = if cohorts == previous.places.cohorts {
+                    previous.places.version
+                } else {
+                    previous.places.version + 1
+                };
+                let places = PlacesSnapshot { version, cohorts };
+                match serde_json::to_string(&places) {
+                    Ok(places_json) => {
+                        let _ = sender.send(Arc::new(Published { places, places_json, queue_version }));
+                    }
+                    Err(error) => tracing::error!(%error, "could not serialise the places"),
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not refresh the live places; will retry on the next change"),
+        }
+    }
+}
+
+/// The figures as the page shows them: `cohort_id` → places remaining.
+pub fn figure(cohorts: &[PlacesFigure], cohort_id: i64) -> Option<i64> {
+    cohorts.iter().find(|c| c.id == cohort_id).map(|c| c.places_remaining)
+}
