@@ -149,6 +149,9 @@ pub fn PlacesLeft(cohort_id: i64, #[prop(into)] name: String, initial: i64) -> i
 #[component]
 pub fn PlacesPanel(#[prop(default = 2)] heading_level: u8) -> impl IntoView {
     let figures = Resource::new(|| (), |_| get_places());
+    let live = use_context::<LiveFigures>();
+    // Marks the panel once the event stream has delivered figures: they are live from then on.
+    let connected = move || live.is_some_and(|l| l.places.with(Option::is_some)).then_some("on");
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -163,7 +166,7 @@ pub fn PlacesPanel(#[prop(default = 2)] heading_level: u8) -> impl IntoView {
                         view! { <h2 id="places-heading" class="places-panel__title">{title}</h2> }.into_any()
                     };
                     view! {
-                        <section class="places-panel" aria-labelledby="places-heading">
+                        <section class="places-panel" aria-labelledby="places-heading" data-live=connected>
                             {heading}
                             <ul class="places-panel__list">
                                 {cohorts
