@@ -8,10 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true
 applicants=${1:-2000} concurrency=${2:-200} places=${3:-20} runs=${4:-5}
-cargo leptos build --release >/dev/null
+cargo leptos build --release >/dev/null 2>&1
 # Same LEPTOS_OUTPUT_NAME as cargo-leptos, so this build reuses the server's compiled crates.
 LEPTOS_OUTPUT_NAME=enrol cargo build --release -p server --example join_race >/dev/null
-ulimit -n 65536 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 for run in $(seq "$runs"); do
   echo "--- run $run"
   target/release/examples/join_race "$applicants" "$concurrency" "$places"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The live counter benchmark: 5,000 event-stream clients on 127.0.0.1, one allocation, the
+# time until every client has the new figure, and the server's memory.
+#   bench/live-fanout.sh [clients]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true
+cargo leptos build --release >/dev/null 2>&1
+LEPTOS_OUTPUT_NAME=enrol cargo build --release -p server --example live_fanout >/dev/null 2>&1
+# Each client holds a socket at both ends: raise the open-files limit (the server inherits it).
+ulimit -n "$(ulimit -Hn)"
+echo "open-files limit: $(ulimit -n)"
+target/release/examples/live_fanout "${1:-5000}"
