@@ -175,3 +175,61 @@ pub struct PlacesSnapshot {
     pub version: u64,
     pub cohorts: Vec<PlacesFigure>,
 }
+
+/// What a coordinator account may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything a coordinator does, and managing coordinator accounts and reading the audit log.
+    Admin,
+    /// Runs taster sessions, cohorts, applications and attendance.
+    Coordinator,
+}
+
+impl Role {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Coordinator => "coordinator",
+        }
+    }
+
+    /// Reads the stored spelling; anything unknown is the lesser role.
+    pub fn from_stored(value: &str) -> Self {
+        if value == "admin" {
+            Self::Admin
+        } else {
+            Self::Coordinator
+        }
+    }
+
+    /// Whether this role may do what `needed` may.
+    pub fn allows(self, needed: Role) -> bool {
+        self == Self::Admin || needed == Self::Coordinator
+    }
+}
+
+/// The signed-in coordinator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoordinatorUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// One line of the audit log, as admins read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub at_uk: String,
+    pub who: String,
+    pub action: String,
+    pub subject: String,
+    /// JSON of the values before the change (empty for a creation).
+    pub before: String,
+    /// JSON of the values after the change.
+    pub after: String,
+}

@@ -14,7 +14,21 @@ pub struct AppState {
     /// The live places figures, pushed to open pages.
     pub live: Live,
     /// Demo mode: demo data was seeded and the demo login exists.
+    #[from_ref(skip)]
     pub demo: bool,
+    /// Failed sign-ins by client address and email, to slow down guessing.
+    pub throttle: crate::auth::throttle::Throttle,
+    /// Mark the session cookie Secure (the site is served over https).
+    #[from_ref(skip)]
+    pub secure_cookies: bool,
+}
+
+/// The signed-in coordinator for a server function, if they hold `role`; otherwise
+/// `Unauthorised` or `Forbidden`.
+pub async fn require(role: crate::models::Role) -> Result<crate::models::CoordinatorUser, AppError> {
+    let state = app_state()?;
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await.map_err(|_| AppError::Unauthorised)?;
+    crate::auth::session::require(&state.store, &headers, role).await
 }
 
 /// The application state from the reactive context of a server function or page render.

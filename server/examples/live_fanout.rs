@@ -76,7 +76,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     connected.wait().await;
-    println!("all {clients} streams connected and holding the current figure after {:.1} s", opened.elapsed().as_secs_f64());
+    println!(
+        "all {clients} streams connected and holding the current figure after {:.1} s",
+        opened.elapsed().as_secs_f64()
+    );
     let rss_connected = rss_mib(server.id());
 
     let _ = start.set(Instant::now());
@@ -86,7 +89,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     let res = client.post(format!("{base}/api/v1/applications")).json(&body).send().await?;
     allocated.notify_waiters();
-    println!("allocation answered {} after {:.1} ms", res.status(), start.get().map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or(0.0));
+    println!(
+        "allocation answered {} after {:.1} ms",
+        res.status(),
+        start.get().map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or(0.0)
+    );
 
     let mut latencies = Vec::with_capacity(clients);
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -98,9 +105,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     latencies.sort_by(f64::total_cmp);
     let received = latencies.len();
-    let pct = |p: f64| latencies.get(((received as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN);
+    let pct =
+        |p: f64| latencies.get(((received as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN);
     println!("clients with the new figure: {received} of {clients}");
-    println!("time to new figure ms: p50 {:.0}, p99 {:.0}, max {:.0}", pct(0.5), pct(0.99), latencies.last().copied().unwrap_or(f64::NAN));
+    println!(
+        "time to new figure ms: p50 {:.0}, p99 {:.0}, max {:.0}",
+        pct(0.5),
+        pct(0.99),
+        latencies.last().copied().unwrap_or(f64::NAN)
+    );
     println!("server RSS MiB: idle {rss_idle:.1}, with {clients} clients {rss_connected:.1}");
     let _ = server.kill();
     let _ = server.wait();
@@ -115,7 +128,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn rss_mib(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map(|kib| kib / 1024.0)
         .unwrap_or(f64::NAN)
 }
@@ -129,7 +144,9 @@ async fn seed(url: &str) -> Result<(), Box<dyn std::error::Error>> {
             intake: "fanout".into(),
             capacity: 12,
             status: "open",
-            meetings: (0..6).map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2))).collect(),
+            meetings: (0..6)
+                .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
+                .collect(),
         })
         .await?;
     let taster = Utc::now() - Duration::hours(1);

@@ -14,6 +14,8 @@ pub struct Config {
     pub json_logs: bool,
     /// `ENROL_OFFER_HOURS`: how long a freed place is held for the applicant offered it.
     pub offer_hours: i64,
+    /// `ENROL_SECURE_COOKIES=1`: the site is served over https, so cookies are marked Secure.
+    pub secure_cookies: bool,
 }
 
 impl Config {
@@ -35,6 +37,7 @@ impl Config {
                 .and_then(|v| v.trim().parse::<i64>().ok())
                 .filter(|h| (1..=24 * 14).contains(h))
                 .unwrap_or(DEFAULT_OFFER_WINDOW_HOURS),
+            secure_cookies: flag("ENROL_SECURE_COOKIES"),
         }
     }
 }

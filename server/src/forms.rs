@@ -10,6 +10,7 @@ use app::functions::applications::{is_token_shaped, submit_form, JoinDraft};
 use app::models::ApplicationStatus;
 use app::state::AppState;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
@@ -25,7 +26,11 @@ pub fn routes() -> Router<AppState> {
 
 /// `POST /join`: stores the application and shows its confirmation, or shows the form again
 /// with what was typed and a message for each problem.
-async fn post_join(State(state): State<AppState>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn post_join(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let form = JoinForm::from_pairs(pairs);
     let draft = match submit_form(&state.store, &form, chrono::Utc::now()).await {
         Ok(status) => return Redirect::to(&format!("/join/confirmation/{}", status.status_token)).into_response(),
@@ -35,7 +40,7 @@ async fn post_join(State(state): State<AppState>, Form(pairs): Form<Vec<(String,
         }
         Err(other) => JoinDraft { form, errors: Default::default(), notice: Some(other.to_string()) },
     };
-    render_page(state, "/join", draft).await
+    render_page(state, "/join", &headers, draft).await
 }
 
 /// Back to the status page, with a banner saying what happened (`done`).

@@ -103,7 +103,7 @@ async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
 /// `GET /tasters/{id}.ics` (one session's file) or `GET /tasters/{id}` (its page).
 async fn session_or_file(State(state): State<AppState>, Path(name): Path<String>, headers: HeaderMap) -> Response {
     let Some(id) = name.strip_suffix(".ics") else {
-        return render_page(state, &format!("/tasters/{name}"), ()).await;
+        return render_page(state, &format!("/tasters/{name}"), &headers, ()).await;
     };
     let not_found = || (StatusCode::NOT_FOUND, "There is no taster session with that number.").into_response();
     let Ok(id) = id.parse::<i64>() else { return not_found() };

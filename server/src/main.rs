@@ -41,7 +41,14 @@ async fn run(config: Config) -> Result<(), String> {
     }
 
     let live = app::live::Live::start(store.clone()).await.map_err(|e| format!("live places: {e}"))?;
-    let state = AppState { leptos_options, store: store.clone(), live: live.clone(), demo: config.demo };
+    let state = AppState {
+        leptos_options,
+        store: store.clone(),
+        live: live.clone(),
+        demo: config.demo,
+        throttle: Default::default(),
+        secure_cookies: config.secure_cookies,
+    };
     let expiry = tokio::spawn(server::tasks::expire_offers_every(store.clone(), std::time::Duration::from_secs(30)));
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;

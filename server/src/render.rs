@@ -4,13 +4,19 @@
 use app::shell;
 use app::state::AppState;
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{header, HeaderMap, Request};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
 
 /// Renders the page at `path` in full (the async mode the public pages use), with `context`
-/// available to its server functions.
-pub async fn render_page<T: Clone + Send + Sync + 'static>(state: AppState, path: &str, context: T) -> Response {
+/// available to its server functions. The request's cookie goes along, so a coordinator's page
+/// knows who is signed in.
+pub async fn render_page<T: Clone + Send + Sync + 'static>(
+    state: AppState,
+    path: &str,
+    headers: &HeaderMap,
+    context: T,
+) -> Response {
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
@@ -19,6 +25,12 @@ pub async fn render_page<T: Clone + Send + Sync + 'static>(state: AppState, path
         },
         move || shell(options.clone()),
     );
-    let request = Request::builder().uri(path).body(Body::empty()).unwrap_or_default();
+    let mut builder = Request::builder().uri(path);
+    for name in [header::COOKIE, header::HOST, header::ACCEPT_LANGUAGE] {
+        for value in headers.get_all(&name) {
+            builder = builder.header(&name, value);
+        }
+    }
+    let request = builder.body(Body::empty()).unwrap_or_default();
     handler(request).await.into_response()
 }

@@ -6,11 +6,14 @@
 mod sqlite;
 
 pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
+pub use sqlite::coordinators::{LoginRecord, SessionRecord};
 
 use crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
 use crate::domain::application::{FormOptions, NewApplication};
 use crate::errors::AppError;
-use crate::models::{ApplicationOutcome, ApplicationStatus, Cohort, Course, PlacesFigure, TasterSession};
+use crate::models::{
+    ApplicationOutcome, ApplicationStatus, AuditRow, Cohort, CoordinatorUser, Course, PlacesFigure, TasterSession,
+};
 use chrono::{DateTime, Duration, Utc};
 use sqlite::applications::{self as apps, Key};
 use tokio::sync::watch;
@@ -180,6 +183,63 @@ impl Store {
         on_backend!(self, db => sqlite::coordinators::insert(&db.pool, coordinator).await)
     }
 
+    /// The account with this email address, for signing in.
+    pub async fn login_record(&self, email: &str) -> Result<Option<LoginRecord>, AppError> {
+        on_backend!(self, db => sqlite::coordinators::login_record(&db.pool, email).await)
+    }
+
+    /// Counts a failed sign-in (and locks the account until `locked_until` when given).
+    pub async fn login_failed(&self, id: i64, locked_until: Option<DateTime<Utc>>) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::coordinators::login_failed(&db.pool, id, locked_until).await)
+    }
+
+    /// Clears an account's failed sign-ins.
+    pub async fn login_succeeded(&self, id: i64) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::coordinators::login_succeeded(&db.pool, id).await)
+    }
+
+    /// Stores a sign-in session by the hash of its secret.
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        coordinator_id: i64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::coordinators::create_session(&db.pool, id_hash, coordinator_id, now, expires_at).await)
+    }
+
+    /// The sign-in session with this secret hash.
+    pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, AppError> {
+        on_backend!(self, db => sqlite::coordinators::session(&db.pool, id_hash).await)
+    }
+
+    /// Records activity on a sign-in session.
+    pub async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::coordinators::touch_session(&db.pool, id_hash, now).await)
+    }
+
+    /// Ends a sign-in session.
+    pub async fn delete_session(&self, id_hash: &str) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::coordinators::delete_session(&db.pool, id_hash).await)
+    }
+
+    /// Every coordinator account, with when it was disabled (if it was).
+    pub async fn coordinators(&self) -> Result<Vec<(CoordinatorUser, Option<DateTime<Utc>>)>, AppError> {
+        on_backend!(self, db => sqlite::coordinators::list(&db.pool).await)
+    }
+
+    /// Disables (or re-enables) an account, ending its sessions; audited as `by`.
+    pub async fn set_coordinator_disabled(&self, id: i64, disabled: bool, by: i64) -> Result<(), AppError> {
+        let at = disabled.then(Utc::now);
+        on_backend!(self, db => sqlite::coordinators::set_disabled(&db.pool, id, at, by).await)
+    }
+
+    /// The audit log, newest first.
+    pub async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditRow>, AppError> {
+        on_backend!(self, db => sqlite::coordinators::audit_log(&db.pool, limit, offset).await)
+    }
+
     /// Stores a checked application and places it when its attendance code is valid.
     pub async fn submit_application(
         &self,
@@ -291,6 +351,18 @@ pub struct NewCoordinator {
     pub name: String,
     pub role: &'static str,
     pub password_hash: String,
+}
+
+/// One coordinator action for the audit log: who, what, and the values before and after.
+#[derive(Clone, Debug)]
+pub struct AuditEntry {
+    pub coordinator_id: i64,
+    /// e.g. "taster.create", "application.withdraw".
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
 }
 
 /// The URL without its password, fit for a log line or an error message.

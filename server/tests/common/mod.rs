@@ -38,7 +38,14 @@ impl TestApp {
         }
         let leptos_options = LeptosOptions::builder().output_name("enrol").build();
         let live = app::live::Live::start(store.clone()).await.expect("live places");
-        let state = AppState { leptos_options, store: store.clone(), live: live.clone(), demo };
+        let state = AppState {
+            leptos_options,
+            store: store.clone(),
+            live: live.clone(),
+            demo,
+            throttle: Default::default(),
+            secure_cookies: false,
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().expect("local address");
         let router = server::router(state);

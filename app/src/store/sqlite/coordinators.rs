@@ -1,9 +1,10 @@
-//! Coordinator accounts.
+//! Coordinator accounts, their sign-in sessions, and the audit log.
 
 use crate::errors::AppError;
-use crate::store::NewCoordinator;
-use chrono::Utc;
-use sqlx::SqlitePool;
+use crate::models::{CoordinatorUser, Role};
+use crate::store::{AuditEntry, NewCoordinator};
+use chrono::{DateTime, Utc};
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// Adds an account; an address already in use is a conflict.
 pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator) -> Result<i64, AppError> {
@@ -26,4 +27,221 @@ pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator) -> Result<i
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// What signing in needs to know about an account.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LoginRecord {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub failed_logins: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
+impl LoginRecord {
+    /// The account as the rest of the site sees it.
+    pub fn user(&self) -> CoordinatorUser {
+        CoordinatorUser {
+            id: self.id,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            role: Role::from_stored(&self.role),
+        }
+    }
+}
+
+/// The account with this email address (any capitalisation).
+pub async fn login_record(pool: &SqlitePool, email: &str) -> Result<Option<LoginRecord>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, name, role, password_hash, failed_logins, locked_until, disabled_at
+         FROM coordinator WHERE email_key = ?",
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Counts a failed sign-in, and locks the account until `locked_until` when given.
+pub async fn login_failed(pool: &SqlitePool, id: i64, locked_until: Option<DateTime<Utc>>) -> Result<(), AppError> {
+    sqlx::query("UPDATE coordinator SET failed_logins = failed_logins + 1, locked_until = coalesce(?, locked_until) WHERE id = ?")
+        .bind(locked_until)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Clears the failure count after a successful sign-in.
+pub async fn login_succeeded(pool: &SqlitePool, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE coordinator SET failed_logins = 0, locked_until = NULL WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Stores a new sign-in session (by the hash of its secret).
+pub async fn create_session(
+    pool: &SqlitePool,
+    id_hash: &str,
+    coordinator_id: i64,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO coordinator_session (id_hash, coordinator_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id_hash)
+    .bind(coordinator_id)
+    .bind(now)
+    .bind(now)
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A sign-in session and its account (only while the account is enabled).
+#[derive(Clone, Debug)]
+pub struct SessionRecord {
+    pub user: CoordinatorUser,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The session with this secret hash, if any.
+pub async fn session(pool: &SqlitePool, id_hash: &str) -> Result<Option<SessionRecord>, AppError> {
+    let row: Option<(i64, String, String, String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT c.id, c.name, c.email, c.role, s.last_seen_at, s.expires_at
+         FROM coordinator_session s JOIN coordinator c ON c.id = s.coordinator_id
+         WHERE s.id_hash = ? AND c.disabled_at IS NULL",
+    )
+    .bind(id_hash)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id, name, email, role, last_seen_at, expires_at)| SessionRecord {
+        user: CoordinatorUser { id, name, email, role: Role::from_stored(&role) },
+        last_seen_at,
+        expires_at,
+    }))
+}
+
+/// Records activity on a session (for the idle timeout).
+pub async fn touch_session(pool: &SqlitePool, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    sqlx::query("UPDATE coordinator_session SET last_seen_at = ? WHERE id_hash = ?")
+        .bind(now)
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends a session.
+pub async fn delete_session(pool: &SqlitePool, id_hash: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM coordinator_session WHERE id_hash = ?").bind(id_hash).execute(pool).await?;
+    Ok(())
+}
+
+/// Every account, admins first.
+pub async fn list(pool: &SqlitePool) -> Result<Vec<(CoordinatorUser, Option<DateTime<Utc>>)>, AppError> {
+    let rows: Vec<(i64, String, String, String, Option<DateTime<Utc>>)> =
+        sqlx::query_as("SELECT id, name, email, role, disabled_at FROM coordinator ORDER BY role, name, id")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, email, role, disabled)| {
+            (CoordinatorUser { id, name, email, role: Role::from_stored(&role) }, disabled)
+        })
+        .collect())
+}
+
+/// Disables or re-enables an account; disabling ends its sessions.
+pub async fn set_disabled(
+    pool: &SqlitePool,
+    id: i64,
+    disabled_at: Option<DateTime<Utc>>,
+    by: i64,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let before: Option<Option<DateTime<Utc>>> = sqlx::query_scalar("SELECT disabled_at FROM coordinator WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(before) = before else { return Err(AppError::NotFound("No such coordinator".into())) };
+    sqlx::query("UPDATE coordinator SET disabled_at = ? WHERE id = ?")
+        .bind(disabled_at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if disabled_at.is_some() {
+        sqlx::query("DELETE FROM coordinator_session WHERE coordinator_id = ?").bind(id).execute(&mut *tx).await?;
+    }
+    record_audit(
+        &mut tx,
+        &AuditEntry {
+            coordinator_id: by,
+            action: if disabled_at.is_some() { "coordinator.disable" } else { "coordinator.enable" }.into(),
+            subject_type: "coordinator".into(),
+            subject_id: Some(id),
+            before: Some(serde_json::json!({ "disabled": before.is_some() })),
+            after: Some(serde_json::json!({ "disabled": disabled_at.is_some() })),
+        },
+        Utc::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Appends an entry to the audit log, in the caller's transaction.
+pub async fn record_audit(conn: &mut SqliteConnection, entry: &AuditEntry, now: DateTime<Utc>) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, coordinator_id, action, subject_type, subject_id, before_json, after_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(now)
+    .bind(entry.coordinator_id)
+    .bind(&entry.action)
+    .bind(&entry.subject_type)
+    .bind(entry.subject_id)
+    .bind(entry.before.as_ref().map(|v| v.to_string()))
+    .bind(entry.after.as_ref().map(|v| v.to_string()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The audit log, newest first.
+pub async fn audit_log(pool: &SqlitePool, limit: i64, offset: i64) -> Result<Vec<crate::models::AuditRow>, AppError> {
+    let rows: Vec<(i64, DateTime<Utc>, Option<String>, String, String, Option<i64>, Option<String>, Option<String>)> =
+        sqlx::query_as(
+            "SELECT a.id, a.at, c.name, a.action, a.subject_type, a.subject_id, a.before_json, a.after_json
+             FROM audit_log a LEFT JOIN coordinator c ON c.id = a.coordinator_id
+             ORDER BY a.id DESC LIMIT ? OFFSET ?",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, at, who, action, subject_type, subject_id, before, after)| crate::models::AuditRow {
+            id,
+            at,
+            at_uk: format!("{}, {}", crate::domain::uk_time::uk_date(at), crate::domain::uk_time::uk_clock(at)),
+            who: who.unwrap_or_else(|| "(system)".into()),
+            action,
+            subject: match subject_id {
+                Some(id) => format!("{subject_type} {id}"),
+                None => subject_type,
+            },
+            before: before.unwrap_or_default(),
+            after: after.unwrap_or_default(),
+        })
+        .collect())
 }

@@ -1,0 +1,202 @@
+//! Signing coordinators in and out, and recognising them on every request.
+//!
+//! A session is a random 256-bit secret in an HttpOnly, SameSite=Strict cookie (Secure when
+//! configured for https); the database keeps only its SHA-256, so signing out or expiry ends
+//! it for good. Sessions end after 30 minutes idle or 12 hours in all.
+
+use crate::auth::password::verify_password;
+use crate::auth::throttle::Throttle;
+use crate::errors::AppError;
+use crate::models::{CoordinatorUser, Role};
+use crate::store::Store;
+use axum::http::HeaderMap;
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "enrol_session";
+/// A session ends after this long without a request.
+pub const IDLE: Duration = Duration::minutes(30);
+/// A session ends this long after signing in, however active.
+pub const ABSOLUTE: Duration = Duration::hours(12);
+/// Activity is written down at most this often (not on every request).
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// The one message for a wrong email and a wrong password alike.
+pub const WRONG_DETAILS: &str = "Enter a correct email address and password";
+
+/// SHA-256 of a session secret, as stored.
+pub fn hash_secret(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The session secret from a request's cookies.
+pub fn secret_from(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn session_cookie(secret: &str, secure: bool) -> String {
+    format!(
+        "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        ABSOLUTE.num_seconds(),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}", if secure { "; Secure" } else { "" })
+}
+
+/// Why signing in failed, in words for the person signing in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignInError {
+    WrongDetails,
+    TooManyAttempts,
+    Unavailable,
+}
+
+impl SignInError {
+    /// The message the sign-in page shows.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Self::WrongDetails => WRONG_DETAILS,
+            Self::TooManyAttempts => "Too many attempts to sign in. Wait 15 minutes, then try again.",
+            Self::Unavailable => "Signing in is not possible at the moment. Try again in a few minutes.",
+        }
+    }
+}
+
+/// A Argon2id hash of nothing anyone types, checked when the email matches no account, so a
+/// wrong email takes as long to refuse as a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| crate::auth::password::hash_password("decoy password never used").unwrap_or_default())
+}
+
+/// Checks an email and password; on success stores a new session and returns its secret.
+pub async fn sign_in(
+    store: &Store,
+    throttle: &Throttle,
+    email: &str,
+    password: &str,
+    client: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<(CoordinatorUser, String), SignInError> {
+    let email_key = email.trim().to_lowercase();
+    if throttle.is_locked(client, &email_key, now) {
+        return Err(SignInError::TooManyAttempts);
+    }
+    let record = store.login_record(&email_key).await.map_err(|_| SignInError::Unavailable)?;
+    if record.as_ref().and_then(|r| r.locked_until).is_some_and(|until| until > now) {
+        return Err(SignInError::TooManyAttempts);
+    }
+    let phc = record.as_ref().map(|r| r.password_hash.clone()).unwrap_or_else(|| decoy_hash().to_string());
+    let candidate = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&candidate, &phc)).await.unwrap_or(false);
+    match record {
+        Some(record) if matches && record.disabled_at.is_none() => {
+            throttle.succeeded(client, &email_key);
+            store.login_succeeded(record.id).await.map_err(|_| SignInError::Unavailable)?;
+            let secret = crate::tokens::session_secret();
+            store
+                .create_session(&hash_secret(&secret), record.id, now, now + ABSOLUTE)
+                .await
+                .map_err(|_| SignInError::Unavailable)?;
+            Ok((record.user(), secret))
+        }
+        other => {
+            let failures = throttle.failed(client, &email_key, now);
+            if let Some(record) = other {
+                let lock = (record.failed_logins + 1 >= crate::auth::throttle::LOCK_AFTER as i64)
+                    .then(|| now + crate::auth::throttle::LOCK_FOR);
+                let _ = store.login_failed(record.id, lock).await;
+            }
+            // Each failure in a row waits longer before answering.
+            tokio::time::sleep(crate::auth::throttle::delay_after(failures)).await;
+            Err(SignInError::WrongDetails)
+        }
+    }
+}
+
+/// The coordinator a request belongs to, if its session is valid (idle and absolute limits
+/// applied; an expired session is deleted).
+pub async fn current(
+    store: &Store,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> Result<Option<CoordinatorUser>, AppError> {
+    let Some(secret) = secret_from(headers) else { return Ok(None) };
+    let id_hash = hash_secret(&secret);
+    let Some(session) = store.session(&id_hash).await? else { return Ok(None) };
+    if now >= session.expires_at || now - session.last_seen_at >= IDLE {
+        store.delete_session(&id_hash).await?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at >= TOUCH_EVERY {
+        store.touch_session(&id_hash, now).await?;
+    }
+    Ok(Some(session.user))
+}
+
+/// The signed-in coordinator, if they hold `role`: otherwise `Unauthorised` (not signed in)
+/// or `Forbidden` (signed in without the role).
+pub async fn require(store: &Store, headers: &HeaderMap, role: Role) -> Result<CoordinatorUser, AppError> {
+    match current(store, headers, Utc::now()).await? {
+        None => Err(AppError::Unauthorised),
+        Some(user) if user.role.allows(role) => Ok(user),
+        Some(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// Ends the request's session, if it has one.
+pub async fn sign_out(store: &Store, headers: &HeaderMap) -> Result<(), AppError> {
+    if let Some(secret) = secret_from(headers) {
+        store.delete_session(&hash_secret(&secret)).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_is_read_from_among_other_cookies_and_must_look_like_one() {
+        let secret = "ab".repeat(32);
+        let mut headers = HeaderMap::new();
+        headers.insert("cookie", format!("theme=dark; {COOKIE}={secret}; other=1").parse().unwrap());
+        assert_eq!(secret_from(&headers), Some(secret));
+        headers.insert("cookie", format!("{COOKIE}=short").parse().unwrap());
+        assert_eq!(secret_from(&headers), None);
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_same_site_strict_and_secure_when_asked() {
+        let cookie = session_cookie("s", true);
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.ends_with("; Secure"));
+        assert!(!session_cookie("s", false).contains("Secure"));
+        assert!(clear_cookie(false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn the_stored_hash_is_sha_256_of_the_secret() {
+        assert_eq!(hash_secret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn an_admin_may_do_what_a_coordinator_may_but_not_the_other_way() {
+        assert!(Role::Admin.allows(Role::Coordinator));
+        assert!(!Role::Coordinator.allows(Role::Admin));
+    }
+}
