@@ -4,7 +4,7 @@
 
 use super::allocation::CohortChoice;
 use super::text::parse_text;
-use super::{PersonName, WorkEmail};
+use super::{field, PersonName, WorkEmail};
 use crate::errors::FieldErrors;
 use serde::{Deserialize, Serialize};
 
@@ -120,10 +120,10 @@ impl NewApplication {
     /// Checks every field, collecting one message per field that says how to fix it.
     pub fn parse(input: &ApplicationInput, options: &FormOptions) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = collect(&mut errors, "name", PersonName::parse(&input.name));
-        let email = collect(&mut errors, "email", WorkEmail::parse(&input.email));
-        let job_title = collect(&mut errors, "job_title", parse_text(&input.job_title, "your job title", 100, true));
-        let employer = collect(
+        let name = field(&mut errors, "name", PersonName::parse(&input.name));
+        let email = field(&mut errors, "email", WorkEmail::parse(&input.email));
+        let job_title = field(&mut errors, "job_title", parse_text(&input.job_title, "your job title", 100, true));
+        let employer = field(
             &mut errors,
             "employer",
             parse_text(&input.employer, "your employer", 150, true).map_err(|e| {
@@ -134,8 +134,8 @@ impl NewApplication {
                 }
             }),
         );
-        let nurse_advocate = collect(&mut errors, "nurse_advocate", NurseAdvocate::parse(&input.nurse_advocate));
-        let taster_session_id = collect(
+        let nurse_advocate = field(&mut errors, "nurse_advocate", NurseAdvocate::parse(&input.nurse_advocate));
+        let taster_session_id = field(
             &mut errors,
             "taster_session_id",
             match input.taster_session_id {
@@ -145,14 +145,13 @@ impl NewApplication {
                 other => Ok(other),
             },
         );
-        let attendance_code =
-            collect(&mut errors, "attendance_code", normalise_attendance_code(&input.attendance_code));
-        let choice = collect(
+        let attendance_code = field(&mut errors, "attendance_code", normalise_attendance_code(&input.attendance_code));
+        let choice = field(
             &mut errors,
             "cohort_preferences",
             parse_choice(&input.cohort_preferences, &options.open_cohort_ids),
         );
-        let access_needs = collect(
+        let access_needs = field(
             &mut errors,
             "access_needs",
             parse_text(&input.access_needs, "your access needs", MAX_ACCESS_NEEDS_CHARS, false),
@@ -263,7 +262,7 @@ impl JoinForm {
         let mut errors = FieldErrors::new();
         let taster_session_id = match self.taster_session_id.trim() {
             "" => None,
-            id => collect(
+            id => field(
                 &mut errors,
                 "taster_session_id",
                 id.parse::<i64>().map_err(|_| "Select a taster session from the list".to_string()),
@@ -309,11 +308,6 @@ impl JoinForm {
             }
         }
     }
-}
-
-/// The value when `result` is good; otherwise records its message against `field`.
-fn collect<T>(errors: &mut FieldErrors, field: &str, result: Result<T, String>) -> Option<T> {
-    result.map_err(|message| errors.insert(field.to_string(), message)).ok()
 }
 
 fn parse_choice(ranked: &[i64], open: &[i64]) -> Result<CohortChoice, String> {

@@ -1,0 +1,291 @@
+//! The coordinators' forms for taster sessions and cohorts: what they post, and the checks that
+//! turn it into values the store accepts. Plain Rust, shared by browser and server.
+
+use super::field;
+use super::text::parse_text;
+use crate::errors::FieldErrors;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+/// The taster session form as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TasterForm {
+    /// `2026-12-02` (UK date).
+    pub date: String,
+    /// `16:00` (UK time).
+    pub start: String,
+    /// Length in minutes.
+    pub minutes: String,
+    pub zoom_url: String,
+    pub meeting_id: String,
+    pub passcode: String,
+}
+
+/// A checked taster session: UK wall-clock date and time, and the Zoom details.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TasterInput {
+    pub day: NaiveDate,
+    pub start: NaiveTime,
+    pub minutes: i64,
+    pub zoom_url: String,
+    pub meeting_id: String,
+    pub passcode: String,
+}
+
+fn parse_day(raw: &str, what: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("Enter {what} as a real date, like 2026-12-02"))
+}
+
+fn parse_time(raw: &str, what: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(raw.trim(), "%H:%M").map_err(|_| format!("Enter {what} as a 24-hour time, like 16:00"))
+}
+
+fn parse_whole(raw: &str, what: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64, String> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| format!("Enter {what} as a whole number from {} to {}", range.start(), range.end()))
+}
+
+/// A Zoom join link: an https address.
+pub fn parse_zoom_url(raw: &str) -> Result<String, String> {
+    let url = raw.trim();
+    let host = url.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(host) if host.contains('.') && !host.contains(char::is_whitespace) && url.len() <= 500 => {
+            Ok(url.to_string())
+        }
+        _ => Err("Enter the Zoom link, starting with https://, like https://zoom.us/j/91273431323".into()),
+    }
+}
+
+/// A Zoom meeting ID: 9 to 11 digits, spaces allowed ("912 7343 1323").
+pub fn parse_meeting_id(raw: &str) -> Result<String, String> {
+    let id = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let digits = id.chars().filter(char::is_ascii_digit).count();
+    if id.chars().all(|c| c.is_ascii_digit() || c == ' ') && (9..=11).contains(&digits) {
+        Ok(id)
+    } else {
+        Err("Enter the meeting ID: 9 to 11 digits, like 912 7343 1323".into())
+    }
+}
+
+impl TasterForm {
+    /// Checks every field, one message per field that says how to fix it.
+    pub fn parse(&self) -> Result<TasterInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let day = field(&mut errors, "date", parse_day(&self.date, "the date"));
+        let start = field(&mut errors, "start", parse_time(&self.start, "the start time"));
+        let minutes = field(&mut errors, "minutes", parse_whole(&self.minutes, "the length in minutes", 15..=240));
+        let zoom_url = field(&mut errors, "zoom_url", parse_zoom_url(&self.zoom_url));
+        let meeting_id = field(&mut errors, "meeting_id", parse_meeting_id(&self.meeting_id));
+        let passcode = field(
+            &mut errors,
+            "passcode",
+            parse_text(&self.passcode, "the passcode", 20, true).and_then(|p| {
+                if p.contains(char::is_whitespace) {
+                    Err("Enter the passcode without spaces".into())
+                } else {
+                    Ok(p)
+                }
+            }),
+        );
+        match (day, start, minutes, zoom_url, meeting_id, passcode) {
+            (Some(day), Some(start), Some(minutes), Some(zoom_url), Some(meeting_id), Some(passcode)) => {
+                Ok(TasterInput { day, start, minutes, zoom_url, meeting_id, passcode })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The cohort form as posted: creating one generates its weekly meetings; editing one shows
+/// each meeting to change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CohortForm {
+    pub name: String,
+    /// First meeting's UK date, `2027-01-05` (creating only).
+    pub first_date: String,
+    /// UK start time, `10:00` (creating only).
+    pub start: String,
+    /// Each meeting's length in minutes.
+    pub minutes: String,
+    /// How many weekly meetings (creating only).
+    pub meeting_count: String,
+    pub capacity: String,
+    /// "draft", "open" or "closed".
+    pub status: String,
+    /// Each meeting's UK start, `2027-01-05T10:00` (editing only).
+    pub meetings: Vec<String>,
+}
+
+/// A cohort's status.
+pub const COHORT_STATUSES: [&str; 3] = ["draft", "open", "closed"];
+
+/// A checked cohort: its meetings are UK wall-clock starts, each `minutes` long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CohortInput {
+    pub name: String,
+    pub capacity: i64,
+    pub status: &'static str,
+    pub minutes: i64,
+    pub meeting_starts: Vec<NaiveDateTime>,
+}
+
+impl CohortForm {
+    /// Checks a new cohort; its meetings are weekly from the first date.
+    pub fn parse_new(&self) -> Result<CohortInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let first = parse_day(&self.first_date, "the date of the first meeting")
+            .map_err(|m| errors.insert("first_date".into(), m))
+            .ok();
+        let start = parse_time(&self.start, "the start time").map_err(|m| errors.insert("start".into(), m)).ok();
+        let count = parse_whole(&self.meeting_count, "the number of meetings", 1..=52)
+            .map_err(|m| errors.insert("meeting_count".into(), m))
+            .ok();
+        let common = self.parse_common(&mut errors);
+        match (first, start, count, common) {
+            (Some(first), Some(start), Some(count), Some((name, capacity, status, minutes))) if errors.is_empty() => {
+                let meeting_starts = (0..count).map(|w| (first + chrono::Duration::weeks(w)).and_time(start)).collect();
+                Ok(CohortInput { name, capacity, status, minutes, meeting_starts })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Checks an edited cohort with its meetings as listed.
+    pub fn parse_edit(&self) -> Result<CohortInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let common = self.parse_common(&mut errors);
+        let mut starts = Vec::with_capacity(self.meetings.len());
+        for (i, raw) in self.meetings.iter().enumerate() {
+            match NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M") {
+                Ok(t) => starts.push(t),
+                Err(_) => {
+                    errors.insert(
+                        format!("meeting_{}", i + 1),
+                        format!("Enter meeting {} as a date and time, like 2027-01-05 10:00", i + 1),
+                    );
+                }
+            }
+        }
+        if self.meetings.is_empty() {
+            errors.insert("meeting_1".into(), "A cohort needs at least one meeting".into());
+        }
+        if starts.windows(2).any(|w| w[1] <= w[0]) {
+            errors.insert("meeting_1".into(), "Put the meetings in date order, each after the one before".into());
+        }
+        match common {
+            Some((name, capacity, status, minutes)) if errors.is_empty() => {
+                Ok(CohortInput { name, capacity, status, minutes, meeting_starts: starts })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    fn parse_common(&self, errors: &mut FieldErrors) -> Option<(String, i64, &'static str, i64)> {
+        let name =
+            parse_text(&self.name, "the cohort's name", 120, true).map_err(|m| errors.insert("name".into(), m)).ok();
+        let capacity = parse_whole(&self.capacity, "the number of places", 0..=500)
+            .map_err(|m| errors.insert("capacity".into(), m))
+            .ok();
+        let minutes = parse_whole(&self.minutes, "the length of each meeting in minutes", 15..=600)
+            .map_err(|m| errors.insert("minutes".into(), m))
+            .ok();
+        let status = COHORT_STATUSES.into_iter().find(|s| *s == self.status.trim()).or_else(|| {
+            errors.insert("status".into(), "Choose draft, open or closed".into());
+            None
+        });
+        Some((name?, capacity?, status?, minutes?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taster() -> TasterForm {
+        TasterForm {
+            date: "2026-12-02".into(),
+            start: "16:00".into(),
+            minutes: "60".into(),
+            zoom_url: "https://zoom.us/j/91273431323?pwd=x".into(),
+            meeting_id: "912  7343 1323".into(),
+            passcode: "114640".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_taster_form_is_accepted_with_the_meeting_id_tidied() {
+        let input = taster().parse().unwrap();
+        assert_eq!(input.meeting_id, "912 7343 1323");
+        assert_eq!(input.minutes, 60);
+    }
+
+    #[test]
+    fn an_empty_taster_form_names_every_field() {
+        let errors = TasterForm::default().parse().unwrap_err();
+        let fields: Vec<&str> = errors.keys().map(String::as_str).collect();
+        assert_eq!(fields, ["date", "meeting_id", "minutes", "passcode", "start", "zoom_url"]);
+    }
+
+    #[test]
+    fn a_zoom_link_must_be_https() {
+        assert!(parse_zoom_url("http://zoom.us/j/1").is_err());
+        assert!(parse_zoom_url("javascript:alert(1)").is_err());
+        assert!(parse_zoom_url("https://nhs.zoom.us/j/91273431323").is_ok());
+    }
+
+    #[test]
+    fn a_meeting_id_is_nine_to_eleven_digits() {
+        assert!(parse_meeting_id("12345678").is_err());
+        assert!(parse_meeting_id("912-7343-1323").is_err());
+        assert_eq!(parse_meeting_id(" 98933144569 ").unwrap(), "98933144569");
+    }
+
+    #[test]
+    fn an_impossible_date_or_time_is_refused() {
+        let form = TasterForm { date: "2026-02-30".into(), start: "25:00".into(), ..taster() };
+        let errors = form.parse().unwrap_err();
+        assert!(errors["date"].contains("like 2026-12-02"));
+        assert!(errors["start"].contains("like 16:00"));
+    }
+
+    fn cohort() -> CohortForm {
+        CohortForm {
+            name: "January 2027 · Tuesday mornings".into(),
+            first_date: "2027-01-05".into(),
+            start: "10:00".into(),
+            minutes: "120".into(),
+            meeting_count: "6".into(),
+            capacity: "12".into(),
+            status: "open".into(),
+            meetings: vec![],
+        }
+    }
+
+    #[test]
+    fn a_new_cohort_gets_weekly_meetings_from_its_first_date() {
+        let input = cohort().parse_new().unwrap();
+        assert_eq!(input.meeting_starts.len(), 6);
+        assert_eq!(input.meeting_starts[5].to_string(), "2027-02-09 10:00:00");
+        assert_eq!(input.status, "open");
+    }
+
+    #[test]
+    fn a_cohort_needs_places_as_a_number_and_a_known_status() {
+        let form = CohortForm { capacity: "twelve".into(), status: "maybe".into(), ..cohort() };
+        let errors = form.parse_new().unwrap_err();
+        assert!(errors.contains_key("capacity") && errors.contains_key("status"));
+    }
+
+    #[test]
+    fn edited_meetings_must_be_in_order() {
+        let form = CohortForm { meetings: vec!["2027-01-12T10:00".into(), "2027-01-05T10:00".into()], ..cohort() };
+        assert!(form.parse_edit().unwrap_err()["meeting_1"].contains("date order"));
+        let form = CohortForm { meetings: vec!["2027-01-05T10:00".into(), "soon".into()], ..cohort() };
+        assert!(form.parse_edit().unwrap_err()["meeting_2"].contains("meeting 2"));
+    }
+}
