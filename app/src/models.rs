@@ -233,3 +233,134 @@ pub struct AuditRow {
     /// JSON of the values after the change.
     pub after: String,
 }
+
+/// A taster session as coordinators see it: with its attendance code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TasterAdmin {
+    pub session: TasterSession,
+    pub attendance_code: String,
+    /// Attendances confirmed for this session.
+    pub attendance_count: i64,
+}
+
+/// A cohort as coordinators see it: its places in detail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CohortAdmin {
+    pub cohort: Cohort,
+    pub allocated: i64,
+    pub offered: i64,
+    pub waiting: i64,
+}
+
+/// One application in the coordinators' table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub reference: String,
+    pub name: String,
+    pub email: String,
+    pub employer: String,
+    pub state: AllocationState,
+    pub cohort_name: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub submitted_uk: String,
+    pub eligible_uk: Option<String>,
+    pub nurse_advocate: String,
+}
+
+/// Filters, search and order of the applications table (all optional, from the address).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationFilter {
+    pub cohort: Option<i64>,
+    pub state: Option<String>,
+    /// Part of a name, email or reference.
+    pub q: Option<String>,
+    /// "submitted", "eligible", "name", "state" or "reference".
+    pub sort: Option<String>,
+    /// "asc" or "desc".
+    pub dir: Option<String>,
+}
+
+/// A confirmed attendance, as the application's page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceRecord {
+    pub taster_when_uk: String,
+    pub source: String,
+    pub confirmed_uk: String,
+    pub confirmed_by: Option<String>,
+}
+
+/// Everything about one application, for coordinators.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationDetail {
+    pub id: i64,
+    pub row: ApplicationRow,
+    pub job_title: String,
+    pub access_needs: String,
+    pub status: ApplicationStatus,
+    pub attendance: Vec<AttendanceRecord>,
+    pub taster_session_id: Option<i64>,
+}
+
+/// From taster attendance to places, for the dashboard.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funnel {
+    pub attended: i64,
+    pub applications: i64,
+    pub eligible: i64,
+    pub allocated: i64,
+}
+
+/// The coordinators' dashboard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub cohorts: Vec<CohortAdmin>,
+    pub funnel: Funnel,
+    /// The newest applications, newest first.
+    pub recent: Vec<ApplicationRow>,
+}
+
+/// An uploaded Zoom report and how far its match queue has got.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub id: i64,
+    pub taster_when_uk: String,
+    pub uploaded_uk: String,
+    pub filename: String,
+    pub pending: i64,
+    pub confirmed: i64,
+    pub rejected: i64,
+}
+
+/// The application an attendee is likely to be.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LikelyApplication {
+    pub id: i64,
+    pub reference: String,
+    pub name: String,
+    pub email: String,
+    pub state: AllocationState,
+    /// "email" or "name".
+    pub kind: String,
+}
+
+/// One attendee of an uploaded report in the match queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportAttendee {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub minutes: i64,
+    pub likely: Option<LikelyApplication>,
+    /// "pending", "confirmed" or "rejected".
+    pub state: String,
+}
+
+/// A report's match queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportDetail {
+    pub summary: ImportSummary,
+    pub attendees: Vec<ImportAttendee>,
+    /// Applications still waiting for an attendance check, to pick when nothing matched.
+    pub awaiting: Vec<LikelyApplication>,
+}

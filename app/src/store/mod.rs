@@ -6,13 +6,17 @@
 mod sqlite;
 
 pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
+pub use sqlite::admin::TasterChange;
+pub use sqlite::applications::CohortUpdate;
 pub use sqlite::coordinators::{LoginRecord, SessionRecord};
 
 use crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
 use crate::domain::application::{FormOptions, NewApplication};
+use crate::domain::zoom_report::Report;
 use crate::errors::AppError;
 use crate::models::{
-    ApplicationOutcome, ApplicationStatus, AuditRow, Cohort, CoordinatorUser, Course, PlacesFigure, TasterSession,
+    ApplicationDetail, ApplicationFilter, ApplicationOutcome, ApplicationRow, ApplicationStatus, AuditRow, Cohort, CohortAdmin,
+    CoordinatorUser, Course, Dashboard, ImportDetail, ImportSummary, PlacesFigure, TasterAdmin, TasterSession,
 };
 use chrono::{DateTime, Duration, Utc};
 use sqlite::applications::{self as apps, Key};
@@ -149,7 +153,12 @@ impl Store {
 
     /// Adds a cohort with its meetings; returns its id.
     pub async fn insert_cohort(&self, cohort: &NewCohort) -> Result<i64, AppError> {
-        let id = on_backend!(self, db => sqlite::cohorts::insert(&db.pool, cohort).await)?;
+        self.create_cohort(cohort, None).await
+    }
+
+    /// Adds a cohort with its meetings, audited when a coordinator (`by`) adds it.
+    pub async fn create_cohort(&self, cohort: &NewCohort, by: Option<i64>) -> Result<i64, AppError> {
+        let id = on_backend!(self, db => sqlite::cohorts::insert(&db.pool, cohort, by).await)?;
         self.changed();
         Ok(id)
     }
@@ -271,14 +280,123 @@ impl Store {
         let (token, window) = (token.to_string(), self.settings.offer_window);
         on_backend!(self, db => db
             .writer
-            .write(now, move |conn, now| Box::pin(async move { apps::withdraw(conn, Key::Token(&token), now, window).await }))
+            .write(now, move |conn, now| Box::pin(async move { apps::withdraw(conn, Key::Token(&token), None, now, window).await }))
             .await)
     }
 
-    /// A coordinator withdraws an application on the applicant's behalf.
-    pub async fn withdraw_by_id(&self, id: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+    /// A coordinator withdraws an application on the applicant's behalf (audited as `by`).
+    pub async fn withdraw_by_id(&self, id: i64, by: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
         let window = self.settings.offer_window;
-        on_backend!(self, db => db.writer.write(now, move |conn, now| Box::pin(apps::withdraw(conn, Key::Id(id), now, window))).await)
+        on_backend!(self, db => db
+            .writer
+            .write(now, move |conn, now| Box::pin(apps::withdraw(conn, Key::Id(id), Some(by), now, window)))
+            .await)
+    }
+
+    /// A coordinator moves an allocated applicant to another cohort with a free place.
+    pub async fn move_to_cohort(&self, id: i64, cohort_id: i64, by: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let window = self.settings.offer_window;
+        on_backend!(self, db => db
+            .writer
+            .write(now, move |conn, now| Box::pin(apps::move_to_cohort(conn, id, cohort_id, by, now, window)))
+            .await)
+    }
+
+    /// A coordinator changes a cohort (name, capacity, status, meetings), audited as `by`.
+    pub async fn update_cohort(&self, id: i64, update: CohortUpdate, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        let window = self.settings.offer_window;
+        on_backend!(self, db => db
+            .writer
+            .write(now, move |conn, now| Box::pin(apps::update_cohort(conn, id, update, by, now, window)))
+            .await)
+    }
+
+    /// Every taster session with its attendance code (coordinators only), newest first.
+    pub async fn tasters_admin(&self) -> Result<Vec<TasterAdmin>, AppError> {
+        on_backend!(self, db => sqlite::admin::tasters(&db.pool).await)
+    }
+
+    /// One taster session with its attendance code (coordinators only).
+    pub async fn taster_admin(&self, id: i64) -> Result<Option<TasterAdmin>, AppError> {
+        on_backend!(self, db => sqlite::admin::taster(&db.pool, id).await)
+    }
+
+    /// Adds a taster session, audited as `by`.
+    pub async fn create_taster(&self, taster: &NewTaster, by: i64) -> Result<i64, AppError> {
+        on_backend!(self, db => sqlite::admin::create_taster(&db.pool, taster, by).await)
+    }
+
+    /// Changes a taster session (details, cancellation, attendance code), audited as `by`.
+    pub async fn change_taster(&self, id: i64, change: TasterChange, by: i64) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::admin::change_taster(&db.pool, id, change, by).await)
+    }
+
+    /// Every cohort, drafts too, with allocated, offered and waiting counts.
+    pub async fn cohorts_admin(&self) -> Result<Vec<CohortAdmin>, AppError> {
+        on_backend!(self, db => sqlite::admin::cohorts(&db.pool).await)
+    }
+
+    /// The applications table.
+    pub async fn applications(&self, filter: &ApplicationFilter) -> Result<Vec<ApplicationRow>, AppError> {
+        on_backend!(self, db => sqlite::admin::applications(&db.pool, filter).await)
+    }
+
+    /// Everything about one application.
+    pub async fn application_detail(&self, id: i64) -> Result<Option<ApplicationDetail>, AppError> {
+        on_backend!(self, db => sqlite::admin::application(&db.pool, id).await)
+    }
+
+    /// Stores an uploaded Zoom report and its match queue; returns its id.
+    pub async fn create_import(&self, taster_session_id: i64, filename: &str, report: &Report, by: i64) -> Result<i64, AppError> {
+        on_backend!(self, db => sqlite::zoom::create_import(&db.pool, taster_session_id, filename, report, by).await)
+    }
+
+    /// Every uploaded report, newest first.
+    pub async fn imports(&self) -> Result<Vec<ImportSummary>, AppError> {
+        on_backend!(self, db => sqlite::zoom::imports(&db.pool).await)
+    }
+
+    /// One report's match queue.
+    pub async fn import(&self, id: i64) -> Result<Option<ImportDetail>, AppError> {
+        on_backend!(self, db => sqlite::zoom::import(&db.pool, id).await)
+    }
+
+    /// A coordinator confirms an attendee as an application (the suggested one, or
+    /// `application_id`), which confirms that application's attendance; or rejects the match.
+    pub async fn decide_attendee(
+        &self,
+        attendee_id: i64,
+        confirm: bool,
+        application_id: Option<i64>,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        on_backend!(self, db => db
+            .writer
+            .write(now, move |conn, now| {
+                Box::pin(async move {
+                    let (_, session, state, suggested) = sqlite::zoom::attendee(conn, attendee_id)
+                        .await?
+                        .ok_or_else(|| AppError::NotFound("No such attendee".into()))?;
+                    if state != "pending" {
+                        return Err(AppError::Conflict("This attendee has already been decided".into()));
+                    }
+                    if !confirm {
+                        return sqlite::zoom::decide(conn, attendee_id, false, None, by, now).await;
+                    }
+                    let application = application_id.or(suggested).ok_or_else(|| {
+                        AppError::invalid("application_id", "Choose the application this attendee is")
+                    })?;
+                    apps::confirm_attendance(conn, application, session, AttendanceSource::Zoom, Some(by), now).await?;
+                    sqlite::zoom::decide(conn, attendee_id, true, Some(application), by, now).await
+                })
+            })
+            .await)
+    }
+
+    /// The coordinators' dashboard figures.
+    pub async fn dashboard(&self) -> Result<Dashboard, AppError> {
+        on_backend!(self, db => sqlite::admin::dashboard(&db.pool).await)
     }
 
     /// The applicant accepts an offered place.

@@ -11,7 +11,9 @@ use crate::domain::application::NewApplication;
 use crate::domain::uk_time::{uk_clock, uk_date};
 use crate::errors::AppError;
 use crate::models::{ApplicationOutcome, ApplicationStatus, QueuePosition};
+use crate::store::AuditEntry;
 use crate::tokens;
+use serde_json::json;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
@@ -33,7 +35,7 @@ pub enum AttendanceSource {
 }
 
 impl AttendanceSource {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Code => "code",
             Self::Manual => "manual",
@@ -201,6 +203,7 @@ pub async fn confirm_attendance(
         return Err(AppError::invalid("taster_session_id", "Select a taster session from the list"));
     }
     record_attendance(conn, taster_session_id, application_id, source, coordinator_id, now).await?;
+    let before = json!({ "state": row.state.as_str(), "cohort_id": row.cohort_id });
     if row.state == AllocationState::AwaitingAttendance {
         let eligible_at = allocation::eligible_at(row.submitted_at, now);
         let choice = choice_of(conn, &row).await?;
@@ -225,7 +228,15 @@ pub async fn confirm_attendance(
         .execute(&mut *conn)
         .await?;
     }
-    status_by_id(conn, application_id).await
+    let status = status_by_id(conn, application_id).await?;
+    if let Some(by) = coordinator_id {
+        let after = json!({
+            "state": status.state.as_str(), "cohort_id": status.cohort.as_ref().map(|c| c.id),
+            "taster_session_id": taster_session_id, "source": source.as_str(),
+        });
+        audit(conn, by, "application.confirm_attendance", application_id, before, after, now).await?;
+    }
+    Ok(status)
 }
 
 /// Rule 7: the applicant (or a coordinator for them) withdraws; a place they held is offered
@@ -233,6 +244,7 @@ pub async fn confirm_attendance(
 pub async fn withdraw(
     conn: &mut SqliteConnection,
     key: Key<'_>,
+    actor: Option<i64>,
     now: DateTime<Utc>,
     window: Duration,
 ) -> Result<ApplicationStatus, AppError> {
@@ -244,7 +256,147 @@ pub async fn withdraw(
         )));
     }
     leave(conn, &row, AllocationState::Withdrawn, now, window).await?;
+    if let Some(by) = actor {
+        let before = json!({ "state": row.state.as_str(), "cohort_id": row.cohort_id });
+        audit(conn, by, "application.withdraw", row.id, before, json!({ "state": "withdrawn" }), now).await?;
+    }
     status_by_id(conn, row.id).await
+}
+
+/// A coordinator moves an allocated applicant to another open cohort with a free place; the
+/// place left behind is offered to the next in line (rules 3 and 4).
+pub async fn move_to_cohort(
+    conn: &mut SqliteConnection,
+    id: i64,
+    target: i64,
+    actor: i64,
+    now: DateTime<Utc>,
+    window: Duration,
+) -> Result<ApplicationStatus, AppError> {
+    let row = application_row(conn, Key::Id(id)).await?;
+    let Some(from) = row.cohort_id.filter(|_| *row.state == AllocationState::Allocated) else {
+        return Err(AppError::Conflict("Only an application with a place can be moved to another cohort".into()));
+    };
+    if from == target {
+        return Err(AppError::invalid("cohort_id", "Choose a different cohort from the one it is on"));
+    }
+    let places = cohorts::places(conn, target).await?.ok_or_else(|| AppError::invalid("cohort_id", "Choose a cohort from the list"))?;
+    if !places.has_free_place() {
+        return Err(AppError::invalid("cohort_id", "That cohort has no free place: choose another, or raise its capacity first"));
+    }
+    take_place(conn, target, AllocationState::Allocated).await?;
+    sqlx::query("UPDATE cohort SET allocated_count = allocated_count - 1 WHERE id = ?").bind(from).execute(&mut *conn).await?;
+    sqlx::query("UPDATE application SET cohort_id = ?, updated_at = ? WHERE id = ?")
+        .bind(target)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    offer_free_places(conn, from, now, window).await?;
+    audit(conn, actor, "application.move", id, json!({ "cohort_id": from }), json!({ "cohort_id": target }), now).await?;
+    status_by_id(conn, id).await
+}
+
+/// What a coordinator sets on a cohort.
+#[derive(Clone, Debug)]
+pub struct CohortUpdate {
+    pub name: String,
+    pub capacity: i64,
+    pub status: &'static str,
+    pub meetings: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// A coordinator changes a cohort: its capacity may not drop below the places given (rule 3);
+/// places freed by more capacity or by opening it go to the waiting list at once (rule 4).
+pub async fn update_cohort(
+    conn: &mut SqliteConnection,
+    id: i64,
+    update: CohortUpdate,
+    actor: i64,
+    now: DateTime<Utc>,
+    window: Duration,
+) -> Result<(), AppError> {
+    let places = cohorts::places(conn, id).await?.ok_or_else(|| AppError::NotFound("No such cohort".into()))?;
+    allocation::capacity_change_allowed(&places, update.capacity).map_err(|m| AppError::invalid("capacity", m))?;
+    let before: (String, i64, String) = sqlx::query_as("SELECT name, capacity, status FROM cohort WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let before_meetings: Vec<(DateTime<Utc>,)> =
+        sqlx::query_as("SELECT starts_at FROM cohort_meeting WHERE cohort_id = ? ORDER BY position").bind(id).fetch_all(&mut *conn).await?;
+    let renamed = sqlx::query("UPDATE cohort SET name = ?, capacity = ?, status = ? WHERE id = ?")
+        .bind(&update.name)
+        .bind(update.capacity)
+        .bind(update.status)
+        .bind(id)
+        .execute(&mut *conn)
+        .await;
+    match renamed {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::invalid("name", "Another cohort has that name: choose a different one"))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    sqlx::query("DELETE FROM cohort_meeting WHERE cohort_id = ?").bind(id).execute(&mut *conn).await?;
+    for (position, (starts_at, ends_at)) in update.meetings.iter().enumerate() {
+        sqlx::query("INSERT INTO cohort_meeting (cohort_id, position, starts_at, ends_at) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(position as i64 + 1)
+            .bind(starts_at)
+            .bind(ends_at)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if update.status == "open" {
+        offer_free_places(conn, id, now, window).await?;
+    }
+    let before = json!({
+        "name": before.0, "capacity": before.1, "status": before.2,
+        "meetings": before_meetings.iter().map(|m| m.0).collect::<Vec<_>>(),
+    });
+    let after = json!({
+        "name": update.name, "capacity": update.capacity, "status": update.status,
+        "meetings": update.meetings.iter().map(|m| m.0).collect::<Vec<_>>(),
+    });
+    super::coordinators::record_audit(
+        conn,
+        &AuditEntry {
+            coordinator_id: actor,
+            action: "cohort.edit".into(),
+            subject_type: "cohort".into(),
+            subject_id: Some(id),
+            before: Some(before),
+            after: Some(after),
+        },
+        now,
+    )
+    .await
+}
+
+/// Appends an audit entry about an application, in the job's transaction.
+async fn audit(
+    conn: &mut SqliteConnection,
+    by: i64,
+    action: &str,
+    application_id: i64,
+    before: serde_json::Value,
+    after: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    super::coordinators::record_audit(
+        conn,
+        &AuditEntry {
+            coordinator_id: by,
+            action: action.into(),
+            subject_type: "application".into(),
+            subject_id: Some(application_id),
+            before: Some(before),
+            after: Some(after),
+        },
+        now,
+    )
+    .await
 }
 
 /// Rule 7: the applicant accepts an offered place before it expires. An expired offer is

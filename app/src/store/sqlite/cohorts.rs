@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
-/// Adds a cohort and its meetings in one transaction.
-pub async fn insert(pool: &SqlitePool, cohort: &NewCohort) -> Result<i64, AppError> {
+/// Adds a cohort and its meetings in one transaction (audited when a coordinator, `by`, adds it).
+pub async fn insert(pool: &SqlitePool, cohort: &NewCohort, by: Option<i64>) -> Result<i64, AppError> {
     let mut tx = pool.begin().await?;
-    let id = sqlx::query_scalar::<_, i64>(
+    let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO cohort (course_id, name, intake, capacity, status, created_at)
          VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), ?, ?, ?, ?, ?)
          RETURNING id",
@@ -23,7 +23,14 @@ pub async fn insert(pool: &SqlitePool, cohort: &NewCohort) -> Result<i64, AppErr
     .bind(cohort.status)
     .bind(Utc::now())
     .fetch_one(&mut *tx)
-    .await?;
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::invalid("name", "Another cohort has that name: choose a different one"))
+        }
+        Err(e) => return Err(e.into()),
+    };
     for (position, (starts_at, ends_at)) in cohort.meetings.iter().enumerate() {
         sqlx::query("INSERT INTO cohort_meeting (cohort_id, position, starts_at, ends_at) VALUES (?, ?, ?, ?)")
             .bind(id)
@@ -32,6 +39,24 @@ pub async fn insert(pool: &SqlitePool, cohort: &NewCohort) -> Result<i64, AppErr
             .bind(ends_at)
             .execute(&mut *tx)
             .await?;
+    }
+    if let Some(by) = by {
+        super::coordinators::record_audit(
+            &mut tx,
+            &crate::store::AuditEntry {
+                coordinator_id: by,
+                action: "cohort.create".into(),
+                subject_type: "cohort".into(),
+                subject_id: Some(id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "name": cohort.name, "intake": cohort.intake, "capacity": cohort.capacity, "status": cohort.status,
+                    "meetings": cohort.meetings.iter().map(|m| m.0).collect::<Vec<_>>(),
+                })),
+            },
+            Utc::now(),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(id)

@@ -1,11 +1,13 @@
 //! The SQLite backend: the embedded default, a single file under `data/`.
 
+pub mod admin;
 pub mod applications;
 pub mod cohorts;
 pub mod coordinators;
 pub mod course;
 pub mod tasters;
 pub mod writer;
+pub mod zoom;
 
 use super::OpenError;
 use crate::errors::AppError;

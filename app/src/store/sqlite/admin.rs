@@ -1,0 +1,374 @@
+//! What coordinators read and change outside the allocation rules: taster sessions (with
+//! their attendance codes), cohort listings, the applications table and detail, and the
+//! dashboard. Every change is written to the audit log in the same transaction.
+
+use super::coordinators::record_audit;
+use crate::domain::allocation::AllocationState;
+use crate::domain::uk_time::{uk_clock, uk_date, uk_range};
+use crate::errors::AppError;
+use crate::models::{
+    ApplicationDetail, ApplicationFilter, ApplicationRow, AttendanceRecord, CohortAdmin, Dashboard, Funnel, TasterAdmin,
+    TasterSession, TasterStatus,
+};
+use crate::store::{AuditEntry, NewTaster};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{SqliteConnection, SqlitePool};
+
+fn uk_moment(t: DateTime<Utc>) -> String {
+    format!("{}, {}", uk_date(t), uk_clock(t))
+}
+
+fn taster_json(t: &TasterSession, code: &str) -> serde_json::Value {
+    json!({
+        "starts_at": t.starts_at, "ends_at": t.ends_at, "zoom_url": t.zoom_url, "meeting_id": t.meeting_id,
+        "passcode": t.passcode, "status": t.status.as_str(), "attendance_code": code,
+    })
+}
+
+/// Every taster session with its attendance code, newest first.
+pub async fn tasters(pool: &SqlitePool) -> Result<Vec<TasterAdmin>, AppError> {
+    let sessions = super::tasters::all(pool).await?;
+    let codes: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT t.id, t.attendance_code, (SELECT count(*) FROM attendance a WHERE a.taster_session_id = t.id)
+         FROM taster_session t",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut list: Vec<TasterAdmin> = sessions
+        .into_iter()
+        .map(|session| {
+            let (code, count) =
+                codes.iter().find(|c| c.0 == session.id).map(|c| (c.1.clone(), c.2)).unwrap_or_default();
+            TasterAdmin { session, attendance_code: code, attendance_count: count }
+        })
+        .collect();
+    list.reverse();
+    Ok(list)
+}
+
+/// One taster session with its attendance code.
+pub async fn taster(pool: &SqlitePool, id: i64) -> Result<Option<TasterAdmin>, AppError> {
+    Ok(tasters(pool).await?.into_iter().find(|t| t.session.id == id))
+}
+
+/// Adds a taster session, audited.
+pub async fn create_taster(pool: &SqlitePool, taster: &NewTaster, by: i64) -> Result<i64, AppError> {
+    let mut tx = pool.begin().await?;
+    let now = Utc::now();
+    let id = insert_taster(&mut tx, taster, now).await?;
+    record_audit(
+        &mut tx,
+        &AuditEntry {
+            coordinator_id: by,
+            action: "taster.create".into(),
+            subject_type: "taster_session".into(),
+            subject_id: Some(id),
+            before: None,
+            after: Some(json!({
+                "starts_at": taster.starts_at, "ends_at": taster.ends_at, "zoom_url": taster.zoom_url,
+                "meeting_id": taster.meeting_id, "passcode": taster.passcode, "attendance_code": taster.attendance_code,
+            })),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_taster(conn: &mut SqliteConnection, taster: &NewTaster, now: DateTime<Utc>) -> Result<i64, AppError> {
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO taster_session
+            (course_id, starts_at, ends_at, zoom_url, meeting_id, passcode, attendance_code, status, created_at, updated_at)
+         VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
+         RETURNING id",
+    )
+    .bind(taster.starts_at)
+    .bind(taster.ends_at)
+    .bind(&taster.zoom_url)
+    .bind(&taster.meeting_id)
+    .bind(&taster.passcode)
+    .bind(&taster.attendance_code)
+    .bind(now)
+    .bind(now)
+    .fetch_one(conn)
+    .await;
+    match inserted {
+        Ok(id) => Ok(id),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(AppError::Conflict("That attendance code is already in use; generate another".into()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What a change to a taster session sets.
+#[derive(Clone, Debug)]
+pub enum TasterChange {
+    /// New times and Zoom details.
+    Details(NewTaster),
+    Cancel,
+    Reinstate,
+    /// A new attendance code.
+    Code(String),
+}
+
+/// Changes a taster session, audited with the values before and after.
+pub async fn change_taster(pool: &SqlitePool, id: i64, change: TasterChange, by: i64) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let now = Utc::now();
+    let before = taster_in(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("No such taster session".into()))?;
+    let (action, result) = match &change {
+        TasterChange::Details(t) => (
+            "taster.edit",
+            sqlx::query(
+                "UPDATE taster_session SET starts_at = ?, ends_at = ?, zoom_url = ?, meeting_id = ?, passcode = ?, updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(t.starts_at)
+            .bind(t.ends_at)
+            .bind(&t.zoom_url)
+            .bind(&t.meeting_id)
+            .bind(&t.passcode)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await,
+        ),
+        TasterChange::Cancel | TasterChange::Reinstate => {
+            let status = if matches!(change, TasterChange::Cancel) { "cancelled" } else { "scheduled" };
+            (
+                if status == "cancelled" { "taster.cancel" } else { "taster.reinstate" },
+                sqlx::query("UPDATE taster_session SET status = ?, updated_at = ? WHERE id = ?")
+                    .bind(status)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await,
+            )
+        }
+        TasterChange::Code(code) => (
+            "taster.regenerate_code",
+            sqlx::query("UPDATE taster_session SET attendance_code = ?, updated_at = ? WHERE id = ?")
+                .bind(code)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await,
+        ),
+    };
+    match result {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::Conflict("That attendance code is already in use; generate another".into()))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let after = taster_in(&mut tx, id).await?.ok_or(AppError::Internal)?;
+    record_audit(
+        &mut tx,
+        &AuditEntry {
+            coordinator_id: by,
+            action: action.into(),
+            subject_type: "taster_session".into(),
+            subject_id: Some(id),
+            before: Some(taster_json(&before.0, &before.1)),
+            after: Some(taster_json(&after.0, &after.1)),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn taster_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<(TasterSession, String)>, AppError> {
+    let row: Option<(i64, DateTime<Utc>, DateTime<Utc>, String, String, String, String, String, DateTime<Utc>)> =
+        sqlx::query_as(
+            "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status, attendance_code, updated_at
+             FROM taster_session WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|(id, starts_at, ends_at, zoom_url, meeting_id, passcode, status, code, updated_at)| {
+        (
+            TasterSession {
+                id,
+                starts_at,
+                ends_at,
+                uk_day: crate::domain::uk_time::uk_day(starts_at),
+                when_uk: uk_range(starts_at, ends_at),
+                uk_offset_minutes: crate::domain::uk_time::uk_offset_minutes(starts_at),
+                zoom_url,
+                meeting_id,
+                passcode,
+                status: TasterStatus::from_stored(&status),
+                updated_at,
+            },
+            code,
+        )
+    }))
+}
+
+/// Every cohort (drafts too) with allocated, offered and waiting counts.
+pub async fn cohorts(pool: &SqlitePool) -> Result<Vec<CohortAdmin>, AppError> {
+    let mut conn = pool.acquire().await?;
+    let list = super::cohorts::list(&mut conn, true).await?;
+    let counts: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.allocated_count, c.offered_count,
+                (SELECT count(*) FROM application b WHERE b.state = 'waiting' AND b.intake = c.intake
+                   AND (b.any_cohort = 1 OR EXISTS (
+                        SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id)))
+         FROM cohort c",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(list
+        .into_iter()
+        .map(|cohort| {
+            let (_, allocated, offered, waiting) = counts.iter().find(|c| c.0 == cohort.id).copied().unwrap_or_default();
+            CohortAdmin { cohort, allocated, offered, waiting }
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct RowRecord {
+    id: i64,
+    reference: String,
+    name: String,
+    email: String,
+    employer: String,
+    state: String,
+    cohort_name: Option<String>,
+    submitted_at: DateTime<Utc>,
+    eligible_at: Option<DateTime<Utc>>,
+    nurse_advocate: String,
+}
+
+impl RowRecord {
+    fn into_row(self) -> Option<ApplicationRow> {
+        Some(ApplicationRow {
+            id: self.id,
+            reference: self.reference,
+            name: self.name,
+            email: self.email,
+            employer: self.employer,
+            state: AllocationState::parse(&self.state)?,
+            cohort_name: self.cohort_name,
+            submitted_uk: uk_moment(self.submitted_at),
+            submitted_at: self.submitted_at,
+            eligible_uk: self.eligible_at.map(uk_moment),
+            nurse_advocate: self.nurse_advocate,
+        })
+    }
+}
+
+const ROW_SELECT: &str = "SELECT a.id, a.reference, a.name, a.email, a.employer, a.state, c.name AS cohort_name,
+        a.submitted_at, a.eligible_at, a.nurse_advocate
+     FROM application a LEFT JOIN cohort c ON c.id = a.cohort_id";
+
+/// The applications table: filtered, searched and sorted (at most 2,000 rows).
+pub async fn applications(pool: &SqlitePool, filter: &ApplicationFilter) -> Result<Vec<ApplicationRow>, AppError> {
+    // The order is picked from a fixed list, never taken from the request as SQL.
+    let order = match filter.sort.as_deref() {
+        Some("name") => "a.name COLLATE NOCASE",
+        Some("state") => "a.state",
+        Some("reference") => "a.reference",
+        Some("eligible") => "a.eligible_at IS NULL, a.eligible_at",
+        _ => "a.submitted_at",
+    };
+    let dir = if filter.dir.as_deref() == Some("asc") { "ASC" } else { "DESC" };
+    let sql = format!(
+        "{ROW_SELECT}
+         WHERE (?1 IS NULL OR a.cohort_id = ?1 OR EXISTS (
+                  SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = ?1))
+           AND (?2 IS NULL OR a.state = ?2)
+           AND (?3 IS NULL OR a.name LIKE ?3 ESCAPE '\\' OR a.email LIKE ?3 ESCAPE '\\' OR a.reference LIKE ?3 ESCAPE '\\')
+         ORDER BY {order} {dir}, a.id {dir}
+         LIMIT 2000"
+    );
+    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
+        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    let state = filter.state.as_deref().filter(|s| AllocationState::parse(s).is_some());
+    let rows = sqlx::query_as::<_, RowRecord>(sqlx::AssertSqlSafe(sql))
+        .bind(filter.cohort)
+        .bind(state)
+        .bind(q)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().filter_map(RowRecord::into_row).collect())
+}
+
+/// Everything about one application.
+pub async fn application(pool: &SqlitePool, id: i64) -> Result<Option<ApplicationDetail>, AppError> {
+    let mut conn = pool.acquire().await?;
+    let Some(record) = sqlx::query_as::<_, RowRecord>(sqlx::AssertSqlSafe(format!("{ROW_SELECT} WHERE a.id = ?")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let row = record.into_row().ok_or(AppError::Internal)?;
+    let (job_title, access_needs, taster_session_id): (String, String, Option<i64>) =
+        sqlx::query_as("SELECT job_title, access_needs, taster_session_id FROM application WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let status = super::applications::status_by_id(&mut conn, id).await?;
+    let attendance: Vec<(DateTime<Utc>, DateTime<Utc>, String, DateTime<Utc>, Option<String>)> = sqlx::query_as(
+        "SELECT t.starts_at, t.ends_at, a.source, a.confirmed_at, c.name
+         FROM attendance a JOIN taster_session t ON t.id = a.taster_session_id
+         LEFT JOIN coordinator c ON c.id = a.confirmed_by
+         WHERE a.application_id = ? ORDER BY a.confirmed_at",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(ApplicationDetail {
+        id,
+        row,
+        job_title,
+        access_needs,
+        status,
+        attendance: attendance
+            .into_iter()
+            .map(|(start, end, source, confirmed, by)| AttendanceRecord {
+                taster_when_uk: uk_range(start, end),
+                source: match source.as_str() {
+                    "code" => "Attendance code".into(),
+                    "zoom" => "Zoom report".into(),
+                    _ => "Marked by hand".into(),
+                },
+                confirmed_uk: uk_moment(confirmed),
+                confirmed_by: by,
+            })
+            .collect(),
+        taster_session_id,
+    }))
+}
+
+/// The dashboard: cohorts, the funnel and the newest applications.
+pub async fn dashboard(pool: &SqlitePool) -> Result<Dashboard, AppError> {
+    let cohorts = cohorts(pool).await?;
+    let (attended, applications, eligible, allocated): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(DISTINCT coalesce(application_id, -id)) FROM attendance),
+                (SELECT count(*) FROM application),
+                (SELECT count(*) FROM application WHERE eligible_at IS NOT NULL),
+                (SELECT count(*) FROM application WHERE state = 'allocated')",
+    )
+    .fetch_one(pool)
+    .await?;
+    let recent = sqlx::query_as::<_, RowRecord>(sqlx::AssertSqlSafe(format!("{ROW_SELECT} ORDER BY a.id DESC LIMIT 10")))
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .filter_map(RowRecord::into_row)
+        .collect();
+    Ok(Dashboard { cohorts, funnel: Funnel { attended, applications, eligible, allocated }, recent })
+}
