@@ -28,6 +28,15 @@ pub fn session_secret() -> String {
     random_hex(32)
 }
 
+/// A password for a new coordinator account, shown once to the admin who made it: 24
+/// unambiguous letters and digits in groups of four (about 119 random bits).
+pub fn one_time_password() -> String {
+    let mut rng = rand::rng();
+    let chars: Vec<char> =
+        (0..24).map(|_| REFERENCE_ALPHABET[rng.random_range(0..REFERENCE_ALPHABET.len())] as char).collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
 /// A short human reference such as `CL-7K3Q`; uniqueness is checked by the store.
 pub fn reference() -> String {
     let mut rng = rand::rng();
@@ -72,6 +81,13 @@ mod tests {
         assert_eq!(reference.len(), 7);
         assert!(reference.starts_with("CL-"));
         assert!(reference[3..].bytes().all(|b| REFERENCE_ALPHABET.contains(&b)));
+    }
+
+    #[test]
+    fn a_one_time_password_is_six_groups_of_four() {
+        let password = one_time_password();
+        assert_eq!(password.len(), 29);
+        assert_eq!(password.split('-').count(), 6);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod config;
+pub mod coordinator;
 pub mod events;
 pub mod forms;
 pub mod health;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(forms::routes())
         .merge(ics::routes())
+        .merge(coordinator::routes())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())

@@ -72,7 +72,29 @@ pub fn parse_meeting_id(raw: &str) -> Result<String, String> {
     }
 }
 
+/// Reads posted name/value pairs into a form of named string fields, `name` by `name`.
+fn set(field: &mut String, value: String) {
+    *field = value;
+}
+
 impl TasterForm {
+    /// Reads a posted form.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut form = Self::default();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "date" => set(&mut form.date, value),
+                "start" => set(&mut form.start, value),
+                "minutes" => set(&mut form.minutes, value),
+                "zoom_url" => set(&mut form.zoom_url, value),
+                "meeting_id" => set(&mut form.meeting_id, value),
+                "passcode" => set(&mut form.passcode, value),
+                _ => {}
+            }
+        }
+        form
+    }
+
     /// Checks every field, one message per field that says how to fix it.
     pub fn parse(&self) -> Result<TasterInput, FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -135,6 +157,25 @@ pub struct CohortInput {
 }
 
 impl CohortForm {
+    /// Reads a posted form; each `meeting` value is one meeting, in order.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut form = Self::default();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "name" => set(&mut form.name, value),
+                "first_date" => set(&mut form.first_date, value),
+                "start" => set(&mut form.start, value),
+                "minutes" => set(&mut form.minutes, value),
+                "meeting_count" => set(&mut form.meeting_count, value),
+                "capacity" => set(&mut form.capacity, value),
+                "status" => set(&mut form.status, value),
+                "meeting" if form.meetings.len() < 52 => form.meetings.push(value),
+                _ => {}
+            }
+        }
+        form
+    }
+
     /// Checks a new cohort; its meetings are weekly from the first date.
     pub fn parse_new(&self) -> Result<CohortInput, FieldErrors> {
         let mut errors = FieldErrors::new();

@@ -189,7 +189,12 @@ impl Store {
 
     /// Adds a coordinator account; returns its id.
     pub async fn insert_coordinator(&self, coordinator: &NewCoordinator) -> Result<i64, AppError> {
-        on_backend!(self, db => sqlite::coordinators::insert(&db.pool, coordinator).await)
+        on_backend!(self, db => sqlite::coordinators::insert(&db.pool, coordinator, None).await)
+    }
+
+    /// An admin (`by`) adds a coordinator account, audited.
+    pub async fn create_coordinator(&self, coordinator: &NewCoordinator, by: i64) -> Result<i64, AppError> {
+        on_backend!(self, db => sqlite::coordinators::insert(&db.pool, coordinator, Some(by)).await)
     }
 
     /// The account with this email address, for signing in.

@@ -6,8 +6,9 @@ use crate::store::{AuditEntry, NewCoordinator};
 use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 
-/// Adds an account; an address already in use is a conflict.
-pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator) -> Result<i64, AppError> {
+/// Adds an account (audited when an admin, `by`, adds it); an address in use is a conflict.
+pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator, by: Option<i64>) -> Result<i64, AppError> {
+    let mut tx = pool.begin().await?;
     let result = sqlx::query_scalar::<_, i64>(
         "INSERT INTO coordinator (email, email_key, name, role, password_hash, created_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -18,15 +19,32 @@ pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator) -> Result<i
     .bind(coordinator.role)
     .bind(&coordinator.password_hash)
     .bind(Utc::now())
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await;
-    match result {
-        Ok(id) => Ok(id),
+    let id = match result {
+        Ok(id) => id,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            Err(AppError::Conflict("A coordinator with that email address already exists".into()))
+            return Err(AppError::Conflict("A coordinator with that email address already exists".into()))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(by) = by {
+        record_audit(
+            &mut tx,
+            &AuditEntry {
+                coordinator_id: by,
+                action: "coordinator.create".into(),
+                subject_type: "coordinator".into(),
+                subject_id: Some(id),
+                before: None,
+                after: Some(serde_json::json!({ "email": coordinator.email, "name": coordinator.name, "role": coordinator.role })),
+            },
+            Utc::now(),
+        )
+        .await?;
     }
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// What signing in needs to know about an account.

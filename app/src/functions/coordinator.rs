@@ -1,0 +1,262 @@
+//! What the coordinators' pages load. Every function checks the signed-in coordinator's role
+//! on the server first; a page never relies on a hidden link for safety.
+
+use crate::domain::coordinator_forms::{CohortForm, TasterForm};
+use crate::errors::{AppError, FieldErrors};
+use crate::models::{
+    ApplicationDetail, ApplicationFilter, ApplicationRow, AuditRow, CohortAdmin, CoordinatorUser, Dashboard, ImportDetail,
+    ImportSummary, Role, TasterAdmin, TasterSession,
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A coordinator form sent back with the problems found in it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft<F> {
+    pub form: F,
+    pub errors: FieldErrors,
+}
+
+/// The sign-in form sent back after a failed attempt.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginDraft {
+    pub email: String,
+    pub error: String,
+}
+
+/// The new-account form sent back with its problems.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountForm {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// The sign-in page: who is signed in already, and the last attempt's problem.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginPageData {
+    pub signed_in: Option<CoordinatorUser>,
+    pub draft: Option<LoginDraft>,
+}
+
+/// The signed-in coordinator, if any.
+#[server(endpoint = "coordinator/me")]
+pub async fn get_me() -> Result<Option<CoordinatorUser>, AppError> {
+    match crate::state::require(Role::Coordinator).await {
+        Ok(user) => Ok(Some(user)),
+        Err(AppError::Unauthorised) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// The sign-in page's data.
+#[server(endpoint = "coordinator/login_page")]
+pub async fn get_login_page() -> Result<LoginPageData, AppError> {
+    Ok(LoginPageData { signed_in: get_me().await?, draft: use_context::<LoginDraft>() })
+}
+
+/// The dashboard.
+#[server(endpoint = "coordinator/dashboard")]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    crate::state::require(Role::Coordinator).await?;
+    crate::state::app_state()?.store.dashboard().await
+}
+
+/// Taster sessions with their attendance codes.
+#[server(endpoint = "coordinator/tasters")]
+pub async fn get_tasters_admin() -> Result<Vec<TasterAdmin>, AppError> {
+    crate::state::require(Role::Coordinator).await?;
+    crate::state::app_state()?.store.tasters_admin().await
+}
+
+/// What the taster session form shows: the session being edited (if any) and a draft.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TasterFormData {
+    pub taster: Option<TasterAdmin>,
+    pub draft: Option<Draft<TasterForm>>,
+}
+
+/// The taster session form (`id` empty for a new session).
+#[server(endpoint = "coordinator/taster_form")]
+pub async fn get_taster_form(id: Option<i64>) -> Result<TasterFormData, AppError> {
+    crate::state::require(Role::Coordinator).await?;
+    let taster = match id {
+        Some(id) => Some(
+            crate::state::app_state()?
+                .store
+                .taster_admin(id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no taster session with that number".into()))?,
+        ),
+        None => None,
+    };
+    Ok(TasterFormData { taster, draft: use_context::<Draft<TasterForm>>() })
+}
+
+/// Cohorts with their places in detail.
+#[server(endpoint = "coordinator/cohorts")]
+pub async fn get_cohorts_admin() -> Result<Vec<CohortAdmin>, AppError> {
+    crate::state::require(Role::Coordinator).await?;
+    crate::state::app_state()?.store.cohorts_admin().await
+}
+
+/// What the cohort form shows: the cohort being edited (if any) and a draft.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CohortFormData {
+    pub cohort: Option<CohortAdmin>,
+    pub draft: Option<Draft<CohortForm>>,
+    /// The course's number of weekly sessions and their length, for a new cohort's defaults.
+    pub default_meetings: i64,
+    pub default_minutes: i64,
+}
+
+/// The cohort form (`id` empty for a new cohort).
+#[server(endpoint = "coordinator/cohort_form")]
+pub async fn get_cohort_form(id: Option<i64>) -> Result<CohortFormData, AppError> {
+    crate::state::require(Role::Coordinator).await?;
+    let store = crate::state::app_state()?.store;
+    let cohort = match id {
+        Some(id) => Some(
+            store
+                .cohorts_admin()
+                .await?
+                .into_iter()
+                .find(|c| c.cohort.id == id)
+                .ok_or_else(|| AppError::NotFound("There is no cohort with that number".into()))?,
+        ),
+        None => None,
+    };
+    let course = store.course().await?;
+    Ok(CohortFormData {
+        cohort,
+        draft: use_context::<Draft<CohortForm>>(),
+        default_meetings: course.as_ref().map(|c| c.session_count).unwrap_or(6),
+        default_minutes: course.as_ref().map(|c| c.session_minutes).unwrap_or(120),
+    })
+}
+
+/// The applications table and what its filters offer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationsPageData {
+    pub rows: Vec<ApplicationRow>,
+    pub cohorts: Vec<(i64, String)>,
+}
+
+/// The applications table for a filter.
+#[server(endpoint = "coordinator/applications")]
+pub async fn get_applications(filter: ApplicationFilter) -> Result<ApplicationsPageData, AppError> {
+    crate::state::require(Role::Coordinator).await?;
+    let store = crate::state::app_state()?.store;
+    let rows = store.applications(&filter).await?;
+    let cohorts = store.cohorts_admin().await?.into_iter().map(|c| (c.cohort.id, c.cohort.name)).collect();
+    Ok(ApplicationsPageData { rows, cohorts })
+}
+
+/// One application, with what its actions offer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationPageData {
+    pub detail: ApplicationDetail,
+    /// Sessions that have started, to confirm attendance at.
+    pub tasters: Vec<TasterSession>,
+    /// Open cohorts with a free place, to move an allocated applicant to.
+    pub move_targets: Vec<(i64, String, i64)>,
+    /// A problem with the last action, if any.
+    pub problem: Option<String>,
+}
+
+/// A problem with a coordinator's action, shown on the page it came back to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionProblem(pub String);
+
+/// One application.
+#[server(endpoint = "coordinator/application")]
+pub async fn get_application(id: i64) -> Result<ApplicationPageData, AppError> {
+    crate::state::require(Role::Coordinator).await?;
+    let store = crate::state::app_state()?.store;
+    let detail =
+        store.application_detail(id).await?.ok_or_else(|| AppError::NotFound("There is no application with that number".into()))?;
+    let tasters = store.attended_tasters(chrono::Utc::now()).await?;
+    let move_targets = store
+        .cohorts_admin()
+        .await?
+        .into_iter()
+        .filter(|c| c.cohort.status == "open" && c.cohort.places_remaining > 0)
+        .map(|c| (c.cohort.id, c.cohort.name, c.cohort.places_remaining))
+        .collect();
+    Ok(ApplicationPageData { detail, tasters, move_targets, problem: use_context::<ActionProblem>().map(|p| p.0) })
+}
+
+/// The attendance page: uploaded reports and the sessions a report can be for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportsPageData {
+    pub imports: Vec<ImportSummary>,
+    pub tasters: Vec<TasterSession>,
+    pub problem: Option<String>,
+}
+
+/// Uploaded Zoom reports.
+#[server(endpoint = "coordinator/imports")]
+pub async fn get_imports() -> Result<ImportsPageData, AppError> {
+    crate::state::require(Role::Coordinator).await?;
+    let store = crate::state::app_state()?.store;
+    Ok(ImportsPageData {
+        imports: store.imports().await?,
+        tasters: store.attended_tasters(chrono::Utc::now()).await?,
+        problem: use_context::<ActionProblem>().map(|p| p.0),
+    })
+}
+
+/// One report's match queue.
+#[server(endpoint = "coordinator/import")]
+pub async fn get_import(id: i64) -> Result<ImportDetail, AppError> {
+    crate::state::require(Role::Coordinator).await?;
+    crate::state::app_state()?.store.import(id).await?.ok_or_else(|| AppError::NotFound("There is no report with that number".into()))
+}
+
+/// The audit log, 100 entries a page (admins only).
+#[server(endpoint = "coordinator/audit")]
+pub async fn get_audit(page: i64) -> Result<Vec<AuditRow>, AppError> {
+    crate::state::require(Role::Admin).await?;
+    let page = page.max(0);
+    crate::state::app_state()?.store.audit_log(100, page * 100).await
+}
+
+/// One coordinator account, as admins see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub user: CoordinatorUser,
+    pub disabled: bool,
+}
+
+/// The accounts page (admins only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountsPageData {
+    pub accounts: Vec<AccountRow>,
+    pub me: i64,
+    pub draft: Option<Draft<AccountForm>>,
+    /// The one-time password of an account just created, to hand over.
+    pub created_password: Option<String>,
+}
+
+/// A new account's one-time password, shown once after creating it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedPassword(pub String);
+
+/// Coordinator accounts (admins only).
+#[server(endpoint = "coordinator/accounts")]
+pub async fn get_accounts() -> Result<AccountsPageData, AppError> {
+    let me = crate::state::require(Role::Admin).await?;
+    let accounts = crate::state::app_state()?
+        .store
+        .coordinators()
+        .await?
+        .into_iter()
+        .map(|(user, disabled)| AccountRow { user, disabled: disabled.is_some() })
+        .collect();
+    Ok(AccountsPageData {
+        accounts,
+        me: me.id,
+        draft: use_context::<Draft<AccountForm>>(),
+        created_password: use_context::<CreatedPassword>().map(|p| p.0),
+    })
+}
