@@ -28,6 +28,13 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use routes::coordinator::admin::{AccountsPage, AuditPage};
+use routes::coordinator::applications::{ApplicationPage, ApplicationsPage};
+use routes::coordinator::attendance::{ImportPage, ImportsPage};
+use routes::coordinator::cohorts::{CohortFormPage, CohortsAdminPage};
+use routes::coordinator::dashboard::DashboardPage;
+use routes::coordinator::login::LoginPage;
+use routes::coordinator::tasters::{CodeScreenPage, TasterFormPage, TastersAdminPage};
 use routes::course::CoursePage;
 use routes::join::JoinPage;
 use routes::not_found::NotFound;
@@ -79,6 +86,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/status/:token/withdraw") view=WithdrawPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:token/decline") view=DeclinePage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/tasters") view=TastersAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/tasters/new") view=TasterFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/tasters/:id") view=TasterFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/tasters/:id/code") view=CodeScreenPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/cohorts") view=CohortsAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/cohorts/new") view=CohortFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/cohorts/:id") view=CohortFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/applications") view=ApplicationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/applications/:id") view=ApplicationPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/attendance") view=ImportsPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/attendance/:id") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

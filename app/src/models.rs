@@ -238,6 +238,8 @@ pub struct AuditRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TasterAdmin {
     pub session: TasterSession,
+    /// The UK start time for the form's time field, "16:00".
+    pub uk_start: String,
     pub attendance_code: String,
     /// Attendances confirmed for this session.
     pub attendance_count: i64,
@@ -247,6 +249,8 @@ pub struct TasterAdmin {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CohortAdmin {
     pub cohort: Cohort,
+    /// Each meeting's UK start as the edit form shows it, "2027-01-05T10:00".
+    pub meetings_uk: Vec<String>,
     pub allocated: i64,
     pub offered: i64,
     pub waiting: i64,

@@ -83,7 +83,8 @@ async fn guard(state: &AppState, headers: &HeaderMap, role: Role) -> Result<Coor
 }
 
 fn problem(error: AppError) -> Response {
-    (StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), error.to_string()).into_response()
+    (StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), error.to_string())
+        .into_response()
 }
 
 fn see(path: &str) -> Response {
@@ -96,7 +97,11 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
 
 /// `next` only ever leads back into the coordinators' pages.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with("/coordinator") && !next.starts_with("//") && !next.contains("://") && next != "/coordinator/login" {
+    if next.starts_with("/coordinator")
+        && !next.starts_with("//")
+        && !next.contains("://")
+        && next != "/coordinator/login"
+    {
         next
     } else {
         "/coordinator"
@@ -132,7 +137,10 @@ async fn login(
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let _ = session::sign_out(&state.store, &headers).await;
-    ([(header::SET_COOKIE, session::clear_cookie(state.secure_cookies))], Redirect::to("/coordinator/login?done=signed-out"))
+    (
+        [(header::SET_COOKIE, session::clear_cookie(state.secure_cookies))],
+        Redirect::to("/coordinator/login?done=signed-out"),
+    )
         .into_response()
 }
 
@@ -169,7 +177,12 @@ async fn create_taster(State(state): State<AppState>, headers: HeaderMap, Form(p
     problem(AppError::Internal)
 }
 
-async fn edit_taster(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>, Form(pairs): Pairs) -> Response {
+async fn edit_taster(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(pairs): Pairs,
+) -> Response {
     let user = match guard(&state, &headers, Role::Coordinator).await {
         Ok(user) => user,
         Err(answer) => return answer,
@@ -177,7 +190,9 @@ async fn edit_taster(State(state): State<AppState>, headers: HeaderMap, Path(id)
     let form = TasterForm::from_pairs(pairs);
     let input = match form.parse() {
         Ok(input) => input,
-        Err(errors) => return render_page(state, &format!("/coordinator/tasters/{id}"), &headers, Draft { form, errors }).await,
+        Err(errors) => {
+            return render_page(state, &format!("/coordinator/tasters/{id}"), &headers, Draft { form, errors }).await
+        }
     };
     match state.store.change_taster(id, TasterChange::Details(new_taster(&input, String::new())), user.id).await {
         Ok(()) => see(&format!("/coordinator/tasters/{id}?done=saved")),
@@ -238,12 +253,19 @@ async fn create_cohort(State(state): State<AppState>, headers: HeaderMap, Form(p
     };
     match state.store.create_cohort(&cohort, Some(user.id)).await {
         Ok(id) => see(&format!("/coordinator/cohorts/{id}?done=created")),
-        Err(AppError::Invalid(errors)) => render_page(state, "/coordinator/cohorts/new", &headers, Draft { form, errors }).await,
+        Err(AppError::Invalid(errors)) => {
+            render_page(state, "/coordinator/cohorts/new", &headers, Draft { form, errors }).await
+        }
         Err(error) => problem(error),
     }
 }
 
-async fn edit_cohort(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>, Form(pairs): Pairs) -> Response {
+async fn edit_cohort(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(pairs): Pairs,
+) -> Response {
     let user = match guard(&state, &headers, Role::Coordinator).await {
         Ok(user) => user,
         Err(answer) => return answer,
@@ -267,7 +289,11 @@ async fn edit_cohort(State(state): State<AppState>, headers: HeaderMap, Path(id)
     }
 }
 
-async fn export_csv(State(state): State<AppState>, headers: HeaderMap, Query(filter): Query<ApplicationFilter>) -> Response {
+async fn export_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(filter): Query<ApplicationFilter>,
+) -> Response {
     if let Err(answer) = guard(&state, &headers, Role::Coordinator).await {
         return answer;
     }
@@ -275,7 +301,8 @@ async fn export_csv(State(state): State<AppState>, headers: HeaderMap, Query(fil
         Ok(rows) => rows,
         Err(error) => return problem(error),
     };
-    let header = ["Reference", "Name", "Work email", "Employer", "Nurse advocate", "State", "Cohort", "Applied", "Eligible"];
+    let header =
+        ["Reference", "Name", "Work email", "Employer", "Nurse advocate", "State", "Cohort", "Applied", "Eligible"];
     let cells: Vec<Vec<String>> = rows
         .into_iter()
         .map(|r| {
@@ -310,7 +337,13 @@ async fn export_csv(State(state): State<AppState>, headers: HeaderMap, Query(fil
 }
 
 /// After an action on an application: back to its page, or its page with the problem.
-async fn after_application(state: AppState, headers: &HeaderMap, id: i64, result: Result<impl Sized, AppError>, done: &str) -> Response {
+async fn after_application(
+    state: AppState,
+    headers: &HeaderMap,
+    id: i64,
+    result: Result<impl Sized, AppError>,
+    done: &str,
+) -> Response {
     let path = format!("/coordinator/applications/{id}");
     match result {
         Ok(_) => see(&format!("{path}?done={done}")),
@@ -323,13 +356,20 @@ async fn after_application(state: AppState, headers: &HeaderMap, id: i64, result
     }
 }
 
-async fn confirm_attendance(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>, Form(pairs): Pairs) -> Response {
+async fn confirm_attendance(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(pairs): Pairs,
+) -> Response {
     let user = match guard(&state, &headers, Role::Coordinator).await {
         Ok(user) => user,
         Err(answer) => return answer,
     };
     let result = match value(&pairs, "taster_session_id").parse::<i64>() {
-        Ok(taster) => state.store.confirm_attendance(id, taster, AttendanceSource::Manual, Some(user.id), Utc::now()).await,
+        Ok(taster) => {
+            state.store.confirm_attendance(id, taster, AttendanceSource::Manual, Some(user.id), Utc::now()).await
+        }
         Err(_) => Err(AppError::invalid("taster_session_id", "Choose the taster session they attended")),
     };
     after_application(state, &headers, id, result, "attendance-confirmed").await
@@ -344,7 +384,12 @@ async fn withdraw(State(state): State<AppState>, headers: HeaderMap, Path(id): P
     after_application(state, &headers, id, result, "withdrawn").await
 }
 
-async fn move_cohort(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>, Form(pairs): Pairs) -> Response {
+async fn move_cohort(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(pairs): Pairs,
+) -> Response {
     let user = match guard(&state, &headers, Role::Coordinator).await {
         Ok(user) => user,
         Err(answer) => return answer,
@@ -390,10 +435,14 @@ async fn upload_report(State(state): State<AppState>, headers: HeaderMap, mut mu
     }
     let failure = |message: &str| ActionProblem(message.to_string());
     let outcome = match (taster, file, too_big) {
-        (_, _, true) => Err(failure("The file is too large or did not arrive whole. Choose the CSV report Zoom exported (under 1 MB).")),
+        (_, _, true) => Err(failure(
+            "The file is too large or did not arrive whole. Choose the CSV report Zoom exported (under 1 MB).",
+        )),
         (None, _, _) => Err(failure("Choose the taster session the report is from")),
         (_, None, _) => Err(failure("Choose the participant report file (CSV) to upload")),
-        (Some(_), Some((_, bytes)), _) if bytes.is_empty() => Err(failure("Choose the participant report file (CSV) to upload")),
+        (Some(_), Some((_, bytes)), _) if bytes.is_empty() => {
+            Err(failure("Choose the participant report file (CSV) to upload"))
+        }
         (Some(taster), Some((filename, bytes)), _) => match zoom_report::parse(&bytes) {
             Err(message) => Err(ActionProblem(message)),
             Ok(report) => match state.store.create_import(taster, &filename, &report, user.id).await {
@@ -415,7 +464,10 @@ async fn decide(state: AppState, headers: HeaderMap, id: i64, confirm: bool, pai
         Err(answer) => return answer,
     };
     let chosen = value(&pairs, "application_id").parse::<i64>().ok();
-    let back = value(&pairs, "import_id").parse::<i64>().map(|i| format!("/coordinator/attendance/{i}")).unwrap_or("/coordinator/attendance".into());
+    let back = value(&pairs, "import_id")
+        .parse::<i64>()
+        .map(|i| format!("/coordinator/attendance/{i}"))
+        .unwrap_or("/coordinator/attendance".into());
     match state.store.decide_attendee(id, confirm, chosen, user.id, Utc::now()).await {
         Ok(()) => see(&format!("{back}?done={}", if confirm { "confirmed" } else { "rejected" })),
         Err(AppError::Invalid(_)) => see(&format!("{back}?done=choose-application")),
@@ -424,11 +476,21 @@ async fn decide(state: AppState, headers: HeaderMap, id: i64, confirm: bool, pai
     }
 }
 
-async fn confirm_attendee(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>, Form(pairs): Pairs) -> Response {
+async fn confirm_attendee(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(pairs): Pairs,
+) -> Response {
     decide(state, headers, id, true, pairs).await
 }
 
-async fn reject_attendee(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>, Form(pairs): Pairs) -> Response {
+async fn reject_attendee(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(pairs): Pairs,
+) -> Response {
     decide(state, headers, id, false, pairs).await
 }
 
@@ -443,8 +505,17 @@ async fn create_account(State(state): State<AppState>, headers: HeaderMap, Form(
         role: value(&pairs, "role").to_string(),
     };
     let mut errors = app::errors::FieldErrors::new();
-    let name = app::domain::PersonName::parse(&form.name).map_err(|m| errors.insert("name".into(), m.replace("your full name", "their full name").replace("Your full name", "Their full name"))).ok();
-    let email = WorkEmail::parse(&form.email).map_err(|m| errors.insert("email".into(), m.replace("your work", "their work"))).ok();
+    let name = app::domain::PersonName::parse(&form.name)
+        .map_err(|m| {
+            errors.insert(
+                "name".into(),
+                m.replace("your full name", "their full name").replace("Your full name", "Their full name"),
+            )
+        })
+        .ok();
+    let email = WorkEmail::parse(&form.email)
+        .map_err(|m| errors.insert("email".into(), m.replace("your work", "their work")))
+        .ok();
     let role = match form.role.as_str() {
         "admin" => Some("admin"),
         "coordinator" => Some("coordinator"),
@@ -458,7 +529,8 @@ async fn create_account(State(state): State<AppState>, headers: HeaderMap, Form(
     };
     let password = app::tokens::one_time_password();
     let Ok(password_hash) = hash_password(&password) else { return problem(AppError::Internal) };
-    let account = NewCoordinator { email: email.as_str().to_string(), name: name.as_str().to_string(), role, password_hash };
+    let account =
+        NewCoordinator { email: email.as_str().to_string(), name: name.as_str().to_string(), role, password_hash };
     match state.store.create_coordinator(&account, user.id).await {
         Ok(_) => render_page(state, "/coordinator/accounts", &headers, CreatedPassword(password)).await,
         Err(AppError::Conflict(message)) => {

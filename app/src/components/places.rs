@@ -91,6 +91,30 @@ fn connect(live: LiveFigures) {
     std::mem::forget(source);
 }
 
+/// A counter that grows (at most every `wait`) after the event stream says something changed:
+/// a page puts it in its resource's source to refresh itself.
+pub fn use_live_refresh(wait: Duration) -> RwSignal<u64> {
+    let refresh = RwSignal::new(0u64);
+    if let Some(live) = use_context::<LiveFigures>() {
+        let pending = StoredValue::new(false);
+        Effect::new(move |previous: Option<u64>| {
+            let version = live.queue_version.get();
+            if previous.is_some_and(|p| p != version) && !pending.get_value() {
+                pending.set_value(true);
+                set_timeout(
+                    move || {
+                        pending.set_value(false);
+                        refresh.update(|n| *n += 1);
+                    },
+                    wait,
+                );
+            }
+            version
+        });
+    }
+    refresh
+}
+
 /// A cohort's places remaining as a badge, live after hydration, with rate-limited
 /// announcements in a polite live region.
 #[component]

@@ -146,11 +146,8 @@ impl NewApplication {
             },
         );
         let attendance_code = field(&mut errors, "attendance_code", normalise_attendance_code(&input.attendance_code));
-        let choice = field(
-            &mut errors,
-            "cohort_preferences",
-            parse_choice(&input.cohort_preferences, &options.open_cohort_ids),
-        );
+        let choice =
+            field(&mut errors, "cohort_preferences", parse_choice(&input.cohort_preferences, &options.open_cohort_ids));
         let access_needs = field(
             &mut errors,
             "access_needs",

@@ -39,8 +39,9 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
     if bytes.is_empty() {
         return Err("The file is empty. Choose the participant report you downloaded from Zoom.".into());
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| "The file is not a text (CSV) file. Choose the participant report you downloaded from Zoom.".to_string())?;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        "The file is not a text (CSV) file. Choose the participant report you downloaded from Zoom.".to_string()
+    })?;
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = Vec::new();
@@ -75,7 +76,8 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
     let header: Vec<String> = records[header_at].iter().map(normalise_header).collect();
     let column = |names: &[&str]| header.iter().position(|c| names.contains(&c.as_str()));
     let name_col = column(&["name (original name)", "name", "participant name", "user name"]).ok_or(NOT_A_REPORT)?;
-    let minutes_col = column(&["duration (minutes)", "duration (mins)", "duration", "total duration (minutes)"]).ok_or(NOT_A_REPORT)?;
+    let minutes_col = column(&["duration (minutes)", "duration (mins)", "duration", "total duration (minutes)"])
+        .ok_or(NOT_A_REPORT)?;
     let email_col = column(&["user email", "email", "email address", "user email address"]);
     let guest_col = column(&["guest"]);
 
@@ -96,17 +98,14 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
             .parse()
             .map_err(|_| format!("Line {line} has no duration in minutes (found “{}”).", cell(minutes_col)))?;
         let email = email_col.map(cell).filter(|e| !e.is_empty()).map(str::to_lowercase);
-        let is_host = guest_col.is_some_and(|g| cell(g).eq_ignore_ascii_case("no"))
-            || (email.is_some() && email == host_email);
+        let is_host =
+            guest_col.is_some_and(|g| cell(g).eq_ignore_ascii_case("no")) || (email.is_some() && email == host_email);
         if is_host {
             continue;
         }
         let name = display_name(raw_name);
         let key = email.clone().unwrap_or_else(|| format!("name:{}", name.to_lowercase()));
-        merged
-            .entry(key)
-            .and_modify(|a| a.minutes += minutes)
-            .or_insert(Attendee { name, email, minutes });
+        merged.entry(key).and_modify(|a| a.minutes += minutes).or_insert(Attendee { name, email, minutes });
     }
     let mut attendees: Vec<Attendee> = merged.into_values().collect();
     attendees.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));

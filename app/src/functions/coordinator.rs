@@ -4,8 +4,8 @@
 use crate::domain::coordinator_forms::{CohortForm, TasterForm};
 use crate::errors::{AppError, FieldErrors};
 use crate::models::{
-    ApplicationDetail, ApplicationFilter, ApplicationRow, AuditRow, CohortAdmin, CoordinatorUser, Dashboard, ImportDetail,
-    ImportSummary, Role, TasterAdmin, TasterSession,
+    ApplicationDetail, ApplicationFilter, ApplicationRow, AuditRow, CohortAdmin, CoordinatorUser, Dashboard,
+    ImportDetail, ImportSummary, TasterAdmin, TasterSession,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -42,7 +42,7 @@ pub struct LoginPageData {
 /// The signed-in coordinator, if any.
 #[server(endpoint = "coordinator/me")]
 pub async fn get_me() -> Result<Option<CoordinatorUser>, AppError> {
-    match crate::state::require(Role::Coordinator).await {
+    match crate::state::require(crate::models::Role::Coordinator).await {
         Ok(user) => Ok(Some(user)),
         Err(AppError::Unauthorised) => Ok(None),
         Err(other) => Err(other),
@@ -58,14 +58,14 @@ pub async fn get_login_page() -> Result<LoginPageData, AppError> {
 /// The dashboard.
 #[server(endpoint = "coordinator/dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
-    crate::state::require(Role::Coordinator).await?;
+    crate::state::require(crate::models::Role::Coordinator).await?;
     crate::state::app_state()?.store.dashboard().await
 }
 
 /// Taster sessions with their attendance codes.
 #[server(endpoint = "coordinator/tasters")]
 pub async fn get_tasters_admin() -> Result<Vec<TasterAdmin>, AppError> {
-    crate::state::require(Role::Coordinator).await?;
+    crate::state::require(crate::models::Role::Coordinator).await?;
     crate::state::app_state()?.store.tasters_admin().await
 }
 
@@ -79,7 +79,7 @@ pub struct TasterFormData {
 /// The taster session form (`id` empty for a new session).
 #[server(endpoint = "coordinator/taster_form")]
 pub async fn get_taster_form(id: Option<i64>) -> Result<TasterFormData, AppError> {
-    crate::state::require(Role::Coordinator).await?;
+    crate::state::require(crate::models::Role::Coordinator).await?;
     let taster = match id {
         Some(id) => Some(
             crate::state::app_state()?
@@ -96,7 +96,7 @@ pub async fn get_taster_form(id: Option<i64>) -> Result<TasterFormData, AppError
 /// Cohorts with their places in detail.
 #[server(endpoint = "coordinator/cohorts")]
 pub async fn get_cohorts_admin() -> Result<Vec<CohortAdmin>, AppError> {
-    crate::state::require(Role::Coordinator).await?;
+    crate::state::require(crate::models::Role::Coordinator).await?;
     crate::state::app_state()?.store.cohorts_admin().await
 }
 
@@ -113,7 +113,7 @@ pub struct CohortFormData {
 /// The cohort form (`id` empty for a new cohort).
 #[server(endpoint = "coordinator/cohort_form")]
 pub async fn get_cohort_form(id: Option<i64>) -> Result<CohortFormData, AppError> {
-    crate::state::require(Role::Coordinator).await?;
+    crate::state::require(crate::models::Role::Coordinator).await?;
     let store = crate::state::app_state()?.store;
     let cohort = match id {
         Some(id) => Some(
@@ -145,7 +145,7 @@ pub struct ApplicationsPageData {
 /// The applications table for a filter.
 #[server(endpoint = "coordinator/applications")]
 pub async fn get_applications(filter: ApplicationFilter) -> Result<ApplicationsPageData, AppError> {
-    crate::state::require(Role::Coordinator).await?;
+    crate::state::require(crate::models::Role::Coordinator).await?;
     let store = crate::state::app_state()?.store;
     let rows = store.applications(&filter).await?;
     let cohorts = store.cohorts_admin().await?.into_iter().map(|c| (c.cohort.id, c.cohort.name)).collect();
@@ -171,10 +171,12 @@ pub struct ActionProblem(pub String);
 /// One application.
 #[server(endpoint = "coordinator/application")]
 pub async fn get_application(id: i64) -> Result<ApplicationPageData, AppError> {
-    crate::state::require(Role::Coordinator).await?;
+    crate::state::require(crate::models::Role::Coordinator).await?;
     let store = crate::state::app_state()?.store;
-    let detail =
-        store.application_detail(id).await?.ok_or_else(|| AppError::NotFound("There is no application with that number".into()))?;
+    let detail = store
+        .application_detail(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no application with that number".into()))?;
     let tasters = store.attended_tasters(chrono::Utc::now()).await?;
     let move_targets = store
         .cohorts_admin()
@@ -197,7 +199,7 @@ pub struct ImportsPageData {
 /// Uploaded Zoom reports.
 #[server(endpoint = "coordinator/imports")]
 pub async fn get_imports() -> Result<ImportsPageData, AppError> {
-    crate::state::require(Role::Coordinator).await?;
+    crate::state::require(crate::models::Role::Coordinator).await?;
     let store = crate::state::app_state()?.store;
     Ok(ImportsPageData {
         imports: store.imports().await?,
@@ -209,14 +211,18 @@ pub async fn get_imports() -> Result<ImportsPageData, AppError> {
 /// One report's match queue.
 #[server(endpoint = "coordinator/import")]
 pub async fn get_import(id: i64) -> Result<ImportDetail, AppError> {
-    crate::state::require(Role::Coordinator).await?;
-    crate::state::app_state()?.store.import(id).await?.ok_or_else(|| AppError::NotFound("There is no report with that number".into()))
+    crate::state::require(crate::models::Role::Coordinator).await?;
+    crate::state::app_state()?
+        .store
+        .import(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no report with that number".into()))
 }
 
 /// The audit log, 100 entries a page (admins only).
 #[server(endpoint = "coordinator/audit")]
 pub async fn get_audit(page: i64) -> Result<Vec<AuditRow>, AppError> {
-    crate::state::require(Role::Admin).await?;
+    crate::state::require(crate::models::Role::Admin).await?;
     let page = page.max(0);
     crate::state::app_state()?.store.audit_log(100, page * 100).await
 }
@@ -245,7 +251,7 @@ pub struct CreatedPassword(pub String);
 /// Coordinator accounts (admins only).
 #[server(endpoint = "coordinator/accounts")]
 pub async fn get_accounts() -> Result<AccountsPageData, AppError> {
-    let me = crate::state::require(Role::Admin).await?;
+    let me = crate::state::require(crate::models::Role::Admin).await?;
     let accounts = crate::state::app_state()?
         .store
         .coordinators()

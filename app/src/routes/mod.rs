@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod coordinator;
 pub mod course;
 pub mod join;
 pub mod not_found;

@@ -4,7 +4,7 @@
 
 use crate::components::load_error::LoadError;
 use crate::components::outcome::{outcome_sentence, NextSteps};
-use crate::components::places::{LiveFigures, PlacesPanel};
+use crate::components::places::{use_live_refresh, PlacesPanel};
 use crate::domain::allocation::AllocationState;
 use crate::errors::AppError;
 use crate::functions::applications::get_application_status;
@@ -21,25 +21,8 @@ fn with_status<V: IntoView + 'static>(
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     // After hydration the page refreshes itself when anything changed on the server (an offer
-    // made, someone ahead leaving the queue), at most every two seconds.
-    let refresh = RwSignal::new(0u64);
-    if let Some(live) = use_context::<LiveFigures>() {
-        let pending = StoredValue::new(false);
-        Effect::new(move |previous: Option<u64>| {
-            let version = live.queue_version.get();
-            if previous.is_some_and(|p| p != version) && !pending.get_value() {
-                pending.set_value(true);
-                set_timeout(
-                    move || {
-                        pending.set_value(false);
-                        refresh.update(|n| *n += 1);
-                    },
-                    std::time::Duration::from_millis(1500),
-                );
-            }
-            version
-        });
-    }
+    // made, someone ahead leaving the queue), at most every one and a half seconds.
+    let refresh = use_live_refresh(std::time::Duration::from_millis(1500));
     let status = Resource::new(move || (token(), refresh.get()), |(token, _)| get_application_status(token));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading your application…"</p> }>

@@ -5,9 +5,9 @@
 
 mod sqlite;
 
-pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
 pub use sqlite::admin::TasterChange;
 pub use sqlite::applications::CohortUpdate;
+pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
 pub use sqlite::coordinators::{LoginRecord, SessionRecord};
 
 use crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
@@ -15,8 +15,9 @@ use crate::domain::application::{FormOptions, NewApplication};
 use crate::domain::zoom_report::Report;
 use crate::errors::AppError;
 use crate::models::{
-    ApplicationDetail, ApplicationFilter, ApplicationOutcome, ApplicationRow, ApplicationStatus, AuditRow, Cohort, CohortAdmin,
-    CoordinatorUser, Course, Dashboard, ImportDetail, ImportSummary, PlacesFigure, TasterAdmin, TasterSession,
+    ApplicationDetail, ApplicationFilter, ApplicationOutcome, ApplicationRow, ApplicationStatus, AuditRow, Cohort,
+    CohortAdmin, CoordinatorUser, Course, Dashboard, ImportDetail, ImportSummary, PlacesFigure, TasterAdmin,
+    TasterSession,
 };
 use chrono::{DateTime, Duration, Utc};
 use sqlite::applications::{self as apps, Key};
@@ -299,7 +300,13 @@ impl Store {
     }
 
     /// A coordinator moves an allocated applicant to another cohort with a free place.
-    pub async fn move_to_cohort(&self, id: i64, cohort_id: i64, by: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+    pub async fn move_to_cohort(
+        &self,
+        id: i64,
+        cohort_id: i64,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ApplicationStatus, AppError> {
         let window = self.settings.offer_window;
         on_backend!(self, db => db
             .writer
@@ -308,7 +315,13 @@ impl Store {
     }
 
     /// A coordinator changes a cohort (name, capacity, status, meetings), audited as `by`.
-    pub async fn update_cohort(&self, id: i64, update: CohortUpdate, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    pub async fn update_cohort(
+        &self,
+        id: i64,
+        update: CohortUpdate,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         let window = self.settings.offer_window;
         on_backend!(self, db => db
             .writer
@@ -352,7 +365,13 @@ impl Store {
     }
 
     /// Stores an uploaded Zoom report and its match queue; returns its id.
-    pub async fn create_import(&self, taster_session_id: i64, filename: &str, report: &Report, by: i64) -> Result<i64, AppError> {
+    pub async fn create_import(
+        &self,
+        taster_session_id: i64,
+        filename: &str,
+        report: &Report,
+        by: i64,
+    ) -> Result<i64, AppError> {
         on_backend!(self, db => sqlite::zoom::create_import(&db.pool, taster_session_id, filename, report, by).await)
     }
 

@@ -7,8 +7,8 @@ use crate::domain::allocation::AllocationState;
 use crate::domain::uk_time::{uk_clock, uk_date, uk_range};
 use crate::errors::AppError;
 use crate::models::{
-    ApplicationDetail, ApplicationFilter, ApplicationRow, AttendanceRecord, CohortAdmin, Dashboard, Funnel, TasterAdmin,
-    TasterSession, TasterStatus,
+    ApplicationDetail, ApplicationFilter, ApplicationRow, AttendanceRecord, CohortAdmin, Dashboard, Funnel,
+    TasterAdmin, TasterSession, TasterStatus,
 };
 use crate::store::{AuditEntry, NewTaster};
 use chrono::{DateTime, Utc};
@@ -40,7 +40,8 @@ pub async fn tasters(pool: &SqlitePool) -> Result<Vec<TasterAdmin>, AppError> {
         .map(|session| {
             let (code, count) =
                 codes.iter().find(|c| c.0 == session.id).map(|c| (c.1.clone(), c.2)).unwrap_or_default();
-            TasterAdmin { session, attendance_code: code, attendance_count: count }
+            let uk_start = crate::domain::uk_time::in_uk(session.starts_at).format("%H:%M").to_string();
+            TasterAdmin { session, uk_start, attendance_code: code, attendance_count: count }
         })
         .collect();
     list.reverse();
@@ -228,8 +229,14 @@ pub async fn cohorts(pool: &SqlitePool) -> Result<Vec<CohortAdmin>, AppError> {
     Ok(list
         .into_iter()
         .map(|cohort| {
-            let (_, allocated, offered, waiting) = counts.iter().find(|c| c.0 == cohort.id).copied().unwrap_or_default();
-            CohortAdmin { cohort, allocated, offered, waiting }
+            let (_, allocated, offered, waiting) =
+                counts.iter().find(|c| c.0 == cohort.id).copied().unwrap_or_default();
+            let meetings_uk = cohort
+                .meetings
+                .iter()
+                .map(|m| crate::domain::uk_time::in_uk(m.starts_at).format("%Y-%m-%dT%H:%M").to_string())
+                .collect();
+            CohortAdmin { cohort, meetings_uk, allocated, offered, waiting }
         })
         .collect())
 }
@@ -364,11 +371,12 @@ pub async fn dashboard(pool: &SqlitePool) -> Result<Dashboard, AppError> {
     )
     .fetch_one(pool)
     .await?;
-    let recent = sqlx::query_as::<_, RowRecord>(sqlx::AssertSqlSafe(format!("{ROW_SELECT} ORDER BY a.id DESC LIMIT 10")))
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .filter_map(RowRecord::into_row)
-        .collect();
+    let recent =
+        sqlx::query_as::<_, RowRecord>(sqlx::AssertSqlSafe(format!("{ROW_SELECT} ORDER BY a.id DESC LIMIT 10")))
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .filter_map(RowRecord::into_row)
+            .collect();
     Ok(Dashboard { cohorts, funnel: Funnel { attended, applications, eligible, allocated }, recent })
 }

@@ -13,8 +13,8 @@ use crate::errors::AppError;
 use crate::models::{ApplicationOutcome, ApplicationStatus, QueuePosition};
 use crate::store::AuditEntry;
 use crate::tokens;
-use serde_json::json;
 use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
 use sqlx::SqliteConnection;
 
 /// What the applicant is told when their work email already has an active application.
@@ -280,12 +280,20 @@ pub async fn move_to_cohort(
     if from == target {
         return Err(AppError::invalid("cohort_id", "Choose a different cohort from the one it is on"));
     }
-    let places = cohorts::places(conn, target).await?.ok_or_else(|| AppError::invalid("cohort_id", "Choose a cohort from the list"))?;
+    let places = cohorts::places(conn, target)
+        .await?
+        .ok_or_else(|| AppError::invalid("cohort_id", "Choose a cohort from the list"))?;
     if !places.has_free_place() {
-        return Err(AppError::invalid("cohort_id", "That cohort has no free place: choose another, or raise its capacity first"));
+        return Err(AppError::invalid(
+            "cohort_id",
+            "That cohort has no free place: choose another, or raise its capacity first",
+        ));
     }
     take_place(conn, target, AllocationState::Allocated).await?;
-    sqlx::query("UPDATE cohort SET allocated_count = allocated_count - 1 WHERE id = ?").bind(from).execute(&mut *conn).await?;
+    sqlx::query("UPDATE cohort SET allocated_count = allocated_count - 1 WHERE id = ?")
+        .bind(from)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("UPDATE application SET cohort_id = ?, updated_at = ? WHERE id = ?")
         .bind(target)
         .bind(now)
@@ -293,7 +301,8 @@ pub async fn move_to_cohort(
         .execute(&mut *conn)
         .await?;
     offer_free_places(conn, from, now, window).await?;
-    audit(conn, actor, "application.move", id, json!({ "cohort_id": from }), json!({ "cohort_id": target }), now).await?;
+    audit(conn, actor, "application.move", id, json!({ "cohort_id": from }), json!({ "cohort_id": target }), now)
+        .await?;
     status_by_id(conn, id).await
 }
 
@@ -318,12 +327,13 @@ pub async fn update_cohort(
 ) -> Result<(), AppError> {
     let places = cohorts::places(conn, id).await?.ok_or_else(|| AppError::NotFound("No such cohort".into()))?;
     allocation::capacity_change_allowed(&places, update.capacity).map_err(|m| AppError::invalid("capacity", m))?;
-    let before: (String, i64, String) = sqlx::query_as("SELECT name, capacity, status FROM cohort WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let before: (String, i64, String) =
+        sqlx::query_as("SELECT name, capacity, status FROM cohort WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
     let before_meetings: Vec<(DateTime<Utc>,)> =
-        sqlx::query_as("SELECT starts_at FROM cohort_meeting WHERE cohort_id = ? ORDER BY position").bind(id).fetch_all(&mut *conn).await?;
+        sqlx::query_as("SELECT starts_at FROM cohort_meeting WHERE cohort_id = ? ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
     let renamed = sqlx::query("UPDATE cohort SET name = ?, capacity = ?, status = ? WHERE id = ?")
         .bind(&update.name)
         .bind(update.capacity)

@@ -23,8 +23,10 @@ pub async fn create_import(
 ) -> Result<i64, AppError> {
     let mut tx = pool.begin().await?;
     let now = Utc::now();
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM taster_session WHERE id = ?").bind(taster_session_id).fetch_optional(&mut *tx).await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM taster_session WHERE id = ?")
+        .bind(taster_session_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     if exists.is_none() {
         return Err(AppError::invalid("taster_session_id", "Choose the taster session the report is from"));
     }
@@ -111,15 +113,26 @@ pub async fn import(pool: &SqlitePool, id: i64) -> Result<Option<ImportDetail>, 
         sqlx::query_as(sqlx::AssertSqlSafe(format!("{SUMMARY} WHERE i.id = ?"))).bind(id).fetch_optional(pool).await?;
     let Some(row) = row else { return Ok(None) };
     #[allow(clippy::type_complexity)]
-    let attendees: Vec<(i64, String, Option<String>, i64, String, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT z.id, z.name, z.email, z.minutes, z.state, a.id, a.reference, a.name, a.email, a.state, z.match_kind
+    let attendees: Vec<(
+        i64,
+        String,
+        Option<String>,
+        i64,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT z.id, z.name, z.email, z.minutes, z.state, a.id, a.reference, a.name, a.email, a.state, z.match_kind
              FROM zoom_attendee z LEFT JOIN application a ON a.id = z.application_id
              WHERE z.import_id = ? ORDER BY z.state <> 'pending', z.id",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
     let awaiting: Vec<(i64, String, String, String, String)> = sqlx::query_as(
         "SELECT id, reference, name, email, state FROM application WHERE state = 'awaiting_attendance' ORDER BY name COLLATE NOCASE",
     )
@@ -129,31 +142,54 @@ pub async fn import(pool: &SqlitePool, id: i64) -> Result<Option<ImportDetail>, 
         summary: summary(row),
         attendees: attendees
             .into_iter()
-            .map(|(id, name, email, minutes, state, app_id, reference, app_name, app_email, app_state, kind)| ImportAttendee {
-                id,
-                name,
-                email,
-                minutes,
-                likely: match (app_id, reference, app_name, app_email, app_state.as_deref().and_then(AllocationState::parse)) {
-                    (Some(id), Some(reference), Some(name), Some(email), Some(state)) => {
-                        Some(LikelyApplication { id, reference, name, email, state, kind: kind.unwrap_or_default() })
-                    }
-                    _ => None,
-                },
-                state,
+            .map(|(id, name, email, minutes, state, app_id, reference, app_name, app_email, app_state, kind)| {
+                ImportAttendee {
+                    id,
+                    name,
+                    email,
+                    minutes,
+                    likely: match (
+                        app_id,
+                        reference,
+                        app_name,
+                        app_email,
+                        app_state.as_deref().and_then(AllocationState::parse),
+                    ) {
+                        (Some(id), Some(reference), Some(name), Some(email), Some(state)) => Some(LikelyApplication {
+                            id,
+                            reference,
+                            name,
+                            email,
+                            state,
+                            kind: kind.unwrap_or_default(),
+                        }),
+                        _ => None,
+                    },
+                    state,
+                }
             })
             .collect(),
         awaiting: awaiting
             .into_iter()
             .filter_map(|(id, reference, name, email, state)| {
-                Some(LikelyApplication { id, reference, name, email, state: AllocationState::parse(&state)?, kind: String::new() })
+                Some(LikelyApplication {
+                    id,
+                    reference,
+                    name,
+                    email,
+                    state: AllocationState::parse(&state)?,
+                    kind: String::new(),
+                })
             })
             .collect(),
     }))
 }
 
 /// The import and session an attendee belongs to, and its state.
-pub async fn attendee(conn: &mut SqliteConnection, id: i64) -> Result<Option<(i64, i64, String, Option<i64>)>, AppError> {
+pub async fn attendee(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<(i64, i64, String, Option<i64>)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT z.import_id, i.taster_session_id, z.state, z.application_id
          FROM zoom_attendee z JOIN zoom_import i ON i.id = z.import_id WHERE z.id = ?",

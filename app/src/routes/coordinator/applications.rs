@@ -1,0 +1,214 @@
+//! Applications for coordinators: a table with filters, search and sorting (cards on a phone),
+//! CSV export of what it shows, and each application's page with its actions.
+
+use super::{gate, CoordinatorNav, DoneBanner};
+use crate::domain::allocation::AllocationState;
+use crate::functions::coordinator::{get_application, get_applications};
+use crate::models::ApplicationFilter;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The filter in the address bar.
+fn filter_from_query() -> ApplicationFilter {
+    use_query_map().with_untracked(|q| ApplicationFilter {
+        cohort: q.get("cohort").and_then(|c| c.parse().ok()),
+        state: q.get("state").filter(|s| !s.is_empty()),
+        q: q.get("q").filter(|s| !s.is_empty()),
+        sort: q.get("sort").filter(|s| !s.is_empty()),
+        dir: q.get("dir").filter(|s| !s.is_empty()),
+    })
+}
+
+fn query_string(filter: &ApplicationFilter) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if let Some(c) = filter.cohort {
+        query.append_pair("cohort", &c.to_string());
+    }
+    for (key, value) in [("state", &filter.state), ("q", &filter.q), ("sort", &filter.sort), ("dir", &filter.dir)] {
+        if let Some(v) = value {
+            query.append_pair(key, v);
+        }
+    }
+    query.finish()
+}
+
+/// The applications table.
+#[component]
+pub fn ApplicationsPage() -> impl IntoView {
+    let filter = filter_from_query();
+    let data = Resource::new(|| (), {
+        let filter = filter.clone();
+        move |_| get_applications(filter.clone())
+    });
+    let csv = format!("/coordinator/applications.csv?{}", query_string(&filter));
+    view! {
+        <Title text="Applications – Coordinators – Compassionate leadership" />
+        <CoordinatorNav />
+        <h1>"Applications"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let filter = filter.clone();
+                let csv = csv.clone();
+                Suspend::new(async move {
+                    gate(data.await, |d| {
+                        let count = d.rows.len();
+                        view! {
+                            <form method="get" action="/coordinator/applications" class="filters">
+                                <div class="form-group">
+                                    <label class="label" for="q">"Search"</label>
+                                    <div class="hint" id="q-hint">"Part of a name, email address or reference"</div>
+                                    <input class="input" id="q" name="q" type="search" aria-describedby="q-hint" value=filter.q.clone().unwrap_or_default() />
+                                </div>
+                                <div class="form-group">
+                                    <label class="label" for="cohort">"Cohort"</label>
+                                    <select class="select" id="cohort" name="cohort">
+                                        <option value="">"All cohorts"</option>
+                                        {d.cohorts.iter().map(|(id, name)| view! {
+                                            <option value=id.to_string() selected=filter.cohort == Some(*id)>{name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="form-group">
+                                    <label class="label" for="state">"Status"</label>
+                                    <select class="select" id="state" name="state">
+                                        <option value="">"Any status"</option>
+                                        {AllocationState::ALL.into_iter().map(|s| view! {
+                                            <option value=s.as_str() selected=filter.state.as_deref() == Some(s.as_str())>{s.label()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="form-group">
+                                    <label class="label" for="sort">"Order by"</label>
+                                    <select class="select" id="sort" name="sort">
+                                        {[("submitted", "Date applied"), ("eligible", "Date eligible"), ("name", "Name"), ("state", "Status"), ("reference", "Reference")]
+                                            .into_iter()
+                                            .map(|(value, label)| view! { <option value=value selected=filter.sort.as_deref().unwrap_or("submitted") == value>{label}</option> })
+                                            .collect_view()}
+                                    </select>
+                                </div>
+                                <div class="form-group">
+                                    <label class="label" for="dir">"Direction"</label>
+                                    <select class="select" id="dir" name="dir">
+                                        <option value="desc" selected=filter.dir.as_deref() != Some("asc")>"Newest or last first"</option>
+                                        <option value="asc" selected=filter.dir.as_deref() == Some("asc")>"Oldest or first first"</option>
+                                    </select>
+                                </div>
+                                <button type="submit" class="button button--secondary">"Show applications"</button>
+                            </form>
+                            <p role="status">{format!("{count} application{}", if count == 1 { "" } else { "s" })} " · "
+                                <a href=csv download>"Download these as a spreadsheet (CSV)"</a>
+                            </p>
+                            <div class="table-wrap">
+                                <table class="table table--stack">
+                                    <thead><tr>
+                                        <th scope="col">"Reference"</th><th scope="col">"Name"</th><th scope="col">"Work email"</th>
+                                        <th scope="col">"Status"</th><th scope="col">"Cohort"</th><th scope="col">"Applied"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {d.rows.into_iter().map(|r| view! {
+                                            <tr>
+                                                <th scope="row" data-label="Reference"><a href=format!("/coordinator/applications/{}", r.id)>{r.reference.clone()}</a></th>
+                                                <td data-label="Name">{r.name.clone()}</td>
+                                                <td data-label="Work email">{r.email.clone()}</td>
+                                                <td data-label="Status"><strong class=format!("tag tag--{}", r.state.as_str())>{r.state.label()}</strong></td>
+                                                <td data-label="Cohort">{r.cohort_name.clone().unwrap_or_default()}</td>
+                                                <td data-label="Applied">{r.submitted_uk.clone()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any()
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// One application, with its actions.
+#[component]
+pub fn ApplicationPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let data = Resource::new(id, get_application);
+    view! {
+        <Title text="Application – Coordinators – Compassionate leadership" />
+        <CoordinatorNav />
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                gate(data.await, |d| {
+                    let detail = d.detail;
+                    let id = detail.id;
+                    let state = detail.row.state;
+                    let status_link = format!("/status/{}", detail.status.status_token);
+                    view! {
+                        <DoneBanner messages=&[
+                            ("attendance-confirmed", "Attendance confirmed."),
+                            ("withdrawn", "Application withdrawn. Any place it held has been offered to the next in line."),
+                            ("moved", "Moved to the other cohort. The place it left has been offered to the next in line."),
+                        ] />
+                        {d.problem.map(|p| view! { <div class="notice notice--warning" role="alert"><p>{p}</p></div> })}
+                        <span class="caption">{detail.row.reference.clone()}</span>
+                        <h1>{detail.row.name.clone()}</h1>
+                        <dl class="summary-list">
+                            <div class="summary-list__row"><dt>"Status"</dt><dd><strong class=format!("tag tag--{}", state.as_str())>{state.label()}</strong></dd></div>
+                            <div class="summary-list__row"><dt>"Cohort"</dt><dd>{detail.row.cohort_name.clone().unwrap_or_else(|| "None".into())}</dd></div>
+                            <div class="summary-list__row"><dt>"Queue"</dt><dd>{if detail.status.positions.is_empty() { "Not waiting".to_string() } else {
+                                detail.status.positions.iter().map(|p| format!("{} for {}", crate::components::outcome::ordinal(p.position), p.cohort_name)).collect::<Vec<_>>().join("; ")
+                            }}</dd></div>
+                            <div class="summary-list__row"><dt>"Choices"</dt><dd>{if detail.status.choices.is_empty() { "Any cohort".to_string() } else { detail.status.choices.join(", then ") }}</dd></div>
+                            <div class="summary-list__row"><dt>"Work email"</dt><dd>{detail.row.email.clone()}</dd></div>
+                            <div class="summary-list__row"><dt>"Job title"</dt><dd>{detail.job_title.clone()}</dd></div>
+                            <div class="summary-list__row"><dt>"Employer"</dt><dd>{detail.row.employer.clone()}</dd></div>
+                            <div class="summary-list__row"><dt>"Nurse advocate"</dt><dd>{detail.row.nurse_advocate.replace('_', " ")}</dd></div>
+                            <div class="summary-list__row"><dt>"Access needs"</dt><dd>{if detail.access_needs.is_empty() { "None given".to_string() } else { detail.access_needs.clone() }}</dd></div>
+                            <div class="summary-list__row"><dt>"Applied"</dt><dd>{detail.row.submitted_uk.clone()}</dd></div>
+                            <div class="summary-list__row"><dt>"Eligible"</dt><dd>{detail.row.eligible_uk.clone().unwrap_or_else(|| "Not yet".into())}</dd></div>
+                            <div class="summary-list__row"><dt>"Status page"</dt><dd><a href=status_link>"The applicant’s status page"</a></dd></div>
+                        </dl>
+                        <h2>"Attendance"</h2>
+                        {if detail.attendance.is_empty() {
+                            view! { <p>"No attendance confirmed yet."</p> }.into_any()
+                        } else {
+                            view! { <ul>{detail.attendance.iter().map(|a| view! {
+                                <li>{format!("{} — {} on {}{}", a.taster_when_uk, a.source, a.confirmed_uk, a.confirmed_by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default())}</li>
+                            }).collect_view()}</ul> }.into_any()
+                        }}
+                        {state.is_active().then(|| view! {
+                            <form method="post" action=format!("/coordinator/applications/{id}/attendance") class="action-form">
+                                <label class="label" for="taster">"Confirm attendance at"</label>
+                                <select class="select" id="taster" name="taster_session_id">
+                                    {d.tasters.iter().map(|t| view! { <option value=t.id.to_string() selected=detail.taster_session_id == Some(t.id)>{t.when_uk.clone()}</option> }).collect_view()}
+                                </select>
+                                <button type="submit" class="button">"Confirm attendance"</button>
+                            </form>
+                        })}
+                        {(state == AllocationState::Allocated && !d.move_targets.is_empty()).then(|| view! {
+                            <form method="post" action=format!("/coordinator/applications/{id}/move") class="action-form">
+                                <label class="label" for="move-to">"Move to another cohort"</label>
+                                <select class="select" id="move-to" name="cohort_id">
+                                    {d.move_targets.iter().map(|(cid, name, left)| view! { <option value=cid.to_string()>{format!("{name} ({left} left)")}</option> }).collect_view()}
+                                </select>
+                                <button type="submit" class="button button--secondary">"Move"</button>
+                            </form>
+                        })}
+                        {state.can_withdraw().then(|| view! {
+                            <details class="details">
+                                <summary>"Withdraw on the applicant’s behalf"</summary>
+                                <p>"Only with the applicant’s agreement. Any place they hold goes to the next person waiting. This cannot be undone."</p>
+                                <form method="post" action=format!("/coordinator/applications/{id}/withdraw")>
+                                    <button type="submit" class="button button--warning">"Withdraw this application"</button>
+                                </form>
+                            </details>
+                        })}
+                        <p><a href="/coordinator/applications">"Back to applications"</a></p>
+                    }
+                    .into_any()
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,144 @@
+//! Attendance for coordinators: upload a Zoom participant report for a taster session, then
+//! confirm or reject each attendee against the application they most likely are.
+
+use super::{gate, CoordinatorNav, DoneBanner};
+use crate::functions::coordinator::{get_import, get_imports};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// Upload a report; the reports uploaded so far.
+#[component]
+pub fn ImportsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_imports());
+    view! {
+        <Title text="Attendance – Coordinators – Compassionate leadership" />
+        <CoordinatorNav />
+        <h1>"Attendance"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                gate(data.await, |d| view! {
+                    {d.problem.clone().map(|p| view! {
+                        <div class="error-summary" role="alert" tabindex="-1" autofocus>
+                            <h2 class="error-summary__title">"There is a problem"</h2>
+                            <ul class="error-summary__list"><li><a href="#report">{p}</a></li></ul>
+                        </div>
+                    })}
+                    <h2>"Upload a Zoom participant report"</h2>
+                    <p>"In Zoom: Reports, then Usage, find the meeting, open Participants, and choose Export. Then upload the file here. Each person in it is matched to an application for you to confirm."</p>
+                    <form method="post" action="/coordinator/attendance" enctype="multipart/form-data" class="narrow-form">
+                        <div class="form-group">
+                            <label class="label" for="taster">"Taster session"</label>
+                            <select class="select" id="taster" name="taster_session_id">
+                                {d.tasters.iter().map(|t| view! { <option value=t.id.to_string()>{t.when_uk.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="form-group" class:form-group--error=d.problem.is_some()>
+                            <label class="label" for="report">"Participant report (CSV)"</label>
+                            <input class="file-upload" id="report" name="report" type="file" accept=".csv,text/csv" />
+                        </div>
+                        <button type="submit" class="button">"Upload and match"</button>
+                    </form>
+                    <h2>"Uploaded reports"</h2>
+                    {if d.imports.is_empty() {
+                        view! { <p>"None yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="report-list">
+                                {d.imports.into_iter().map(|i| view! {
+                                    <li>
+                                        <a href=format!("/coordinator/attendance/{}", i.id)>{format!("{} ({})", i.taster_when_uk, i.filename)}</a>
+                                        {format!(": {} to check, {} confirmed, {} rejected · uploaded {}", i.pending, i.confirmed, i.rejected, i.uploaded_uk)}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+/// One report's match queue.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let data = Resource::new(id, get_import);
+    view! {
+        <Title text="Match attendees – Coordinators – Compassionate leadership" />
+        <CoordinatorNav />
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                gate(data.await, |d| {
+                    let import_id = d.summary.id;
+                    let awaiting = d.awaiting.clone();
+                    view! {
+                        <DoneBanner messages=&[
+                            ("uploaded", "Report uploaded. Check each match below."),
+                            ("confirmed", "Attendance confirmed."),
+                            ("rejected", "Match rejected."),
+                            ("choose-application", "Choose the application this attendee is, then confirm."),
+                            ("already-decided", "That attendee had already been decided."),
+                        ] />
+                        <h1>"Match attendees"</h1>
+                        <p class="lead">{format!("{} · {}", d.summary.taster_when_uk, d.summary.filename)}</p>
+                        <p>{format!("{} to check, {} confirmed, {} rejected.", d.summary.pending, d.summary.confirmed, d.summary.rejected)}</p>
+                        <div class="table-wrap">
+                            <table class="table table--stack">
+                                <thead><tr>
+                                    <th scope="col">"In Zoom"</th><th scope="col" class="num">"Minutes"</th>
+                                    <th scope="col">"Likely application"</th><th scope="col">"Decision"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {d.attendees.into_iter().map(|a| {
+                                        let awaiting = awaiting.clone();
+                                        let pending = a.state == "pending";
+                                        view! {
+                                            <tr class:row--decided=!pending>
+                                                <th scope="row" data-label="In Zoom">{a.name.clone()}<br /><span class="hint">{a.email.clone().unwrap_or_else(|| "not signed in to Zoom".into())}</span></th>
+                                                <td class="num" data-label="Minutes">{a.minutes}</td>
+                                                <td data-label="Likely application">{match &a.likely {
+                                                    Some(l) => view! {
+                                                        <a href=format!("/coordinator/applications/{}", l.id)>{format!("{} {}", l.reference, l.name)}</a>
+                                                        <br /><span class="hint">{format!("{} · matched by {}", l.email, l.kind)}</span>
+                                                    }.into_any(),
+                                                    None => view! { <span>"No match"</span> }.into_any(),
+                                                }}</td>
+                                                <td data-label="Decision">{if pending {
+                                                    let has_match = a.likely.is_some();
+                                                    view! {
+                                                        <form method="post" action=format!("/coordinator/attendance/attendees/{}/confirm", a.id) class="inline-form">
+                                                            <input type="hidden" name="import_id" value=import_id.to_string() />
+                                                            {(!has_match).then(|| view! {
+                                                                <label class="visually-hidden" for=format!("app-{}", a.id)>{format!("Application for {}", a.name)}</label>
+                                                                <select class="select" id=format!("app-{}", a.id) name="application_id">
+                                                                    <option value="">"Choose an application"</option>
+                                                                    {awaiting.iter().map(|l| view! { <option value=l.id.to_string()>{format!("{} {} ({})", l.reference, l.name, l.email)}</option> }).collect_view()}
+                                                                </select>
+                                                            })}
+                                                            <button type="submit" class="button button--small">"Confirm"<span class="visually-hidden">{format!(" {}", a.name)}</span></button>
+                                                        </form>
+                                                        <form method="post" action=format!("/coordinator/attendance/attendees/{}/reject", a.id) class="inline-form">
+                                                            <input type="hidden" name="import_id" value=import_id.to_string() />
+                                                            <button type="submit" class="button button--secondary button--small">"Reject"<span class="visually-hidden">{format!(" {}", a.name)}</span></button>
+                                                        </form>
+                                                    }.into_any()
+                                                } else {
+                                                    view! { <strong>{if a.state == "confirmed" { "Confirmed" } else { "Rejected" }}</strong> }.into_any()
+                                                }}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <p><a href="/coordinator/attendance">"Back to attendance"</a></p>
+                    }
+                    .into_any()
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,78 @@
+//! `/coordinator`: places per cohort, the funnel from taster to place, and applications as
+//! they arrive (live, through the event stream).
+
+use super::{gate, CoordinatorNav};
+use crate::components::places::use_live_refresh;
+use crate::functions::coordinator::get_dashboard;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The dashboard.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let refresh = use_live_refresh(std::time::Duration::from_millis(800));
+    let data = Resource::new(move || refresh.get(), |_| get_dashboard());
+    view! {
+        <Title text="Dashboard – Coordinators – Compassionate leadership" />
+        <CoordinatorNav />
+        <h1>"Dashboard"</h1>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                gate(data.await, |d| {
+                    let f = d.funnel.clone();
+                    view! {
+                        <h2>"Places"</h2>
+                        <div class="table-wrap">
+                            <table class="table">
+                                <thead><tr>
+                                    <th scope="col">"Cohort"</th><th scope="col">"Status"</th><th scope="col" class="num">"Capacity"</th>
+                                    <th scope="col" class="num">"Allocated"</th><th scope="col" class="num">"Offered"</th>
+                                    <th scope="col" class="num">"Waiting"</th><th scope="col" class="num">"Places left"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {d.cohorts.into_iter().map(|c| view! {
+                                        <tr data-cohort=c.cohort.id>
+                                            <th scope="row"><a href=format!("/coordinator/cohorts/{}", c.cohort.id)>{c.cohort.name.clone()}</a></th>
+                                            <td data-label="Status">{c.cohort.status.clone()}</td>
+                                            <td class="num" data-label="Capacity">{c.cohort.capacity}</td>
+                                            <td class="num" data-label="Allocated">{c.allocated}</td>
+                                            <td class="num" data-label="Offered">{c.offered}</td>
+                                            <td class="num" data-label="Waiting">{c.waiting}</td>
+                                            <td class="num places-cell" data-label="Places left">{c.cohort.places_remaining}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <h2>"From taster to place"</h2>
+                        <dl class="funnel">
+                            <div><dt>"Attended a taster"</dt><dd>{f.attended}</dd></div>
+                            <div><dt>"Applied"</dt><dd>{f.applications}</dd></div>
+                            <div><dt>"Eligible"</dt><dd>{f.eligible}</dd></div>
+                            <div><dt>"Allocated"</dt><dd>{f.allocated}</dd></div>
+                        </dl>
+                        <h2>"Newest applications"</h2>
+                        <p class="hint">"New applications appear here as they arrive."</p>
+                        {if d.recent.is_empty() {
+                            view! { <p>"No applications yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="recent-list" aria-live="polite">
+                                    {d.recent.into_iter().map(|r| view! {
+                                        <li>
+                                            <a href=format!("/coordinator/applications/{}", r.id)>{r.reference.clone()}</a>
+                                            " · " {r.name.clone()} " · "
+                                            <strong class=format!("tag tag--{}", r.state.as_str())>{r.state.label()}</strong>
+                                            " · " <span class="hint">{r.submitted_uk.clone()}</span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    }
+                    .into_any()
+                })
+            })}
+        </Transition>
+    }
+}
