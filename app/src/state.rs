@@ -28,7 +28,21 @@ pub struct AppState {
 pub async fn require(role: crate::models::Role) -> Result<crate::models::CoordinatorUser, AppError> {
     let state = app_state()?;
     let headers: axum::http::HeaderMap = leptos_axum::extract().await.map_err(|_| AppError::Unauthorised)?;
-    crate::auth::session::require(&state.store, &headers, role).await
+    let result = crate::auth::session::require(&state.store, &headers, role).await;
+    if let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
+        // A server function called over HTTP answers 401 or 403, not a generic 500.
+        if let Ok(status) = axum::http::StatusCode::from_u16(error.status_code()) {
+            response.set_status(status);
+        }
+    }
+    result
+}
+
+/// The signed-in coordinator, if any (for pages that greet or offer sign-in; no status set).
+pub async fn signed_in() -> Result<Option<crate::models::CoordinatorUser>, AppError> {
+    let state = app_state()?;
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await.map_err(|_| AppError::Unauthorised)?;
+    crate::auth::session::current(&state.store, &headers, chrono::Utc::now()).await
 }
 
 /// The application state from the reactive context of a server function or page render.

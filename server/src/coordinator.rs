@@ -16,7 +16,7 @@ use app::functions::coordinator::{AccountForm, ActionProblem, CreatedPassword, D
 use app::models::{ApplicationFilter, CoordinatorUser, Role};
 use app::state::AppState;
 use app::store::{AttendanceSource, CohortUpdate, NewCohort, NewCoordinator, NewTaster, TasterChange};
-use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
+use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -404,10 +404,19 @@ async fn move_cohort(
 /// The largest report accepted (a report of a few hundred people is a few tens of KB).
 const MAX_REPORT_BYTES: usize = 1024 * 1024;
 
-async fn upload_report(State(state): State<AppState>, headers: HeaderMap, mut multipart: Multipart) -> Response {
+async fn upload_report(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let headers = request.headers().clone();
     let user = match guard(&state, &headers, Role::Coordinator).await {
         Ok(user) => user,
         Err(answer) => return answer,
+    };
+    // Read the body only once the caller is known to be allowed to send it.
+    let mut multipart = match Multipart::from_request(request, &state).await {
+        Ok(multipart) => multipart,
+        Err(_) => {
+            let problem_found = ActionProblem("Choose the participant report file (CSV) to upload".into());
+            return render_page(state, "/coordinator/attendance", &headers, problem_found).await;
+        }
     };
     let mut taster = None;
     let mut file: Option<(String, Vec<u8>)> = None;

@@ -11,6 +11,24 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::from_env();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.is_empty() {
+        // `server admin create --email …`: make the first admin, then stop.
+        let outcome = match server::admin_cli::parse(&args) {
+            Ok(command) => server::admin_cli::run(&config.database_url, command).await,
+            Err(usage) => Err(usage),
+        };
+        return match outcome {
+            Ok(message) => {
+                println!("{message}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("{message}");
+                ExitCode::from(2)
+            }
+        };
+    }
     init_logging(&config);
     match run(config).await {
         Ok(()) => ExitCode::SUCCESS,

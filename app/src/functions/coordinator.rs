@@ -42,11 +42,7 @@ pub struct LoginPageData {
 /// The signed-in coordinator, if any.
 #[server(endpoint = "coordinator/me")]
 pub async fn get_me() -> Result<Option<CoordinatorUser>, AppError> {
-    match crate::state::require(crate::models::Role::Coordinator).await {
-        Ok(user) => Ok(Some(user)),
-        Err(AppError::Unauthorised) => Ok(None),
-        Err(other) => Err(other),
-    }
+    crate::state::signed_in().await
 }
 
 /// The sign-in page's data.

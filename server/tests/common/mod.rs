@@ -14,6 +14,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Store,
     pub live: app::live::Live,
+    pub db_url: String,
     pub client: reqwest::Client,
     _dir: TempDir,
 }
@@ -53,7 +54,13 @@ impl TestApp {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Self { addr, store, live, client, _dir: dir }
+        Self { addr, store, live, db_url: url, client, _dir: dir }
+    }
+
+    /// A plain connection to the database, for looking at rows and changing clocks.
+    pub async fn raw(&self) -> sqlx::SqliteConnection {
+        use sqlx::Connection;
+        sqlx::SqliteConnection::connect(&self.db_url).await.expect("raw connection")
     }
 
     /// The absolute URL of `path` on this server.
@@ -125,6 +132,70 @@ impl TestApp {
         (status, location, res.text().await.expect("body"))
     }
 
+    /// Adds a coordinator account with `role` ("admin" or "coordinator"); returns its email and
+    /// password.
+    pub async fn add_coordinator(&self, role: &'static str) -> (String, String) {
+        let email = format!("{role}.{}@example.nhs.uk", rand_suffix());
+        let password = "a long test password".to_string();
+        self.store
+            .insert_coordinator(&app::store::NewCoordinator {
+                email: email.clone(),
+                name: format!("Test {role}"),
+                role,
+                password_hash: app::auth::password::hash_password(&password).expect("hash"),
+            })
+            .await
+            .expect("add coordinator");
+        (email, password)
+    }
+
+    /// Signs in and returns the session cookie (`name=value`).
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        let res = self
+            .client
+            .post(self.url("/coordinator/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("email={}&password={}", encode(email), encode(password)))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status().as_u16(), 303, "sign-in failed");
+        let cookie = res.headers().get("set-cookie").expect("a cookie").to_str().unwrap().to_string();
+        cookie.split(';').next().unwrap().to_string()
+    }
+
+    /// A signed-in coordinator of `role`: their session cookie.
+    pub async fn coordinator_cookie(&self, role: &'static str) -> String {
+        let (email, password) = self.add_coordinator(role).await;
+        self.sign_in(&email, &password).await
+    }
+
+    /// GETs `path` with a cookie; returns the status, Location and body.
+    pub async fn get_as(&self, path: &str, cookie: &str) -> (u16, Option<String>, String) {
+        let res = self.client.get(self.url(path)).header("cookie", cookie).send().await.expect("request");
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+        (status, location, res.text().await.expect("body"))
+    }
+
+    /// POSTs a form with a cookie; returns the status, Location and body.
+    pub async fn post_as(&self, path: &str, cookie: &str, pairs: &[(&str, &str)]) -> (u16, Option<String>, String) {
+        let body: String =
+            pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+        let res = self
+            .client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+        (status, location, res.text().await.expect("body"))
+    }
+
     /// GETs `path` and returns the status and body text.
     pub async fn get(&self, path: &str) -> (u16, String) {
         let res = self.client.get(self.url(path)).send().await.expect("request");
@@ -157,4 +228,8 @@ pub fn api_application(email: &str, code: Option<&str>) -> serde_json::Value {
         "cohort_preferences": [],
         "consent": true
     })
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }

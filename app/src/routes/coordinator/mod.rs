@@ -54,7 +54,13 @@ fn SignInNeeded() -> impl IntoView {
         form_urlencoded::Serializer::new(String::new()).append_pair("next", &next).finish()
     );
     #[cfg(feature = "ssr")]
-    leptos_axum::redirect(&href);
+    {
+        leptos_axum::redirect(&href);
+        // The page's data said 401 first; the answer to a browser is the redirect.
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::FOUND);
+        }
+    }
     let target = href.clone();
     Effect::new(move |_| {
         let _ = window().location().set_href(&target);

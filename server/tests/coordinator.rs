@@ -1,0 +1,407 @@
+//! The coordinator area over HTTP: signing in and out, session limits, throttling, every
+//! endpoint refusing those without the right role (and changing nothing), taster sessions and
+//! their codes, cohorts and capacity, the Zoom report match queue, CSV export and the audit log.
+
+mod common;
+
+use common::{api_application, TestApp};
+use sqlx::Row;
+
+/// Rows in the tables a coordinator can change: nothing may move when a request is refused.
+async fn fingerprint(app: &TestApp) -> Vec<i64> {
+    let mut raw = app.raw().await;
+    let mut counts = Vec::new();
+    for table in ["taster_session", "cohort", "application", "attendance", "coordinator", "audit_log", "zoom_import"] {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+            .fetch_one(&mut raw)
+            .await
+            .unwrap();
+        counts.push(row.get::<i64, _>(0));
+    }
+    let sums: (i64, i64, String) = sqlx::query_as(
+        "SELECT (SELECT coalesce(sum(capacity), 0) FROM cohort), (SELECT coalesce(sum(disabled_at IS NOT NULL), 0) FROM coordinator),
+                (SELECT coalesce(group_concat(status || attendance_code), '') FROM taster_session)",
+    )
+    .fetch_one(&mut raw)
+    .await
+    .unwrap();
+    counts.extend([sums.0, sums.1, sums.2.len() as i64]);
+    counts
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_http_only_cookie_and_signing_out_ends_the_session() {
+    let app = TestApp::spawn_demo().await;
+    let (email, password) = app.add_coordinator("coordinator").await;
+    let res = app
+        .client
+        .post(app.url("/coordinator/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email={}&password={}", common::encode(&email), common::encode(&password)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(res.headers()["location"], "/coordinator");
+    let set_cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    assert_eq!(cookie.split('=').nth(1).unwrap().len(), 64, "a 256-bit secret");
+
+    let (status, _, body) = app.get_as("/coordinator", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Dashboard") && body.contains("From taster to place"));
+
+    let (status, location, _) = app.post_as("/coordinator/logout", &cookie, &[]).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/coordinator/login?done=signed-out")));
+    let (status, location, _) = app.get_as("/coordinator", &cookie).await;
+    assert_eq!(status, 302, "the old cookie no longer works");
+    assert!(location.unwrap().starts_with("/coordinator/login"));
+}
+
+#[tokio::test]
+async fn a_wrong_email_and_a_wrong_password_get_the_same_message() {
+    let app = TestApp::spawn().await;
+    let (email, _) = app.add_coordinator("coordinator").await;
+    let (_, _, wrong_password) =
+        app.post_form("/coordinator/login", &[("email", &email), ("password", "not the password")]).await;
+    let (_, _, wrong_email) = app
+        .post_form("/coordinator/login", &[("email", "nobody@example.nhs.uk"), ("password", "whatever it is")])
+        .await;
+    for body in [&wrong_password, &wrong_email] {
+        assert!(body.contains("Enter a correct email address and password"));
+        assert!(body.contains("There is a problem"));
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_for_a_while_even_for_the_right_password() {
+    let app = TestApp::spawn().await;
+    let (email, password) = app.add_coordinator("coordinator").await;
+    for _ in 0..5 {
+        app.post_form("/coordinator/login", &[("email", &email), ("password", "wrong guess")]).await;
+    }
+    let (status, _, body) = app.post_form("/coordinator/login", &[("email", &email), ("password", &password)]).await;
+    assert_eq!(status, 200, "no session");
+    assert!(body.contains("Too many attempts"), "{body}");
+}
+
+#[tokio::test]
+async fn a_session_ends_after_30_minutes_idle_or_12_hours_in_all() {
+    let app = TestApp::spawn().await;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let mut raw = app.raw().await;
+    sqlx::query("UPDATE coordinator_session SET last_seen_at = ?")
+        .bind(chrono::Utc::now() - chrono::Duration::minutes(31))
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    assert_eq!(app.get_as("/coordinator", &cookie).await.0, 302, "idle too long");
+
+    let cookie = app.coordinator_cookie("coordinator").await;
+    sqlx::query("UPDATE coordinator_session SET expires_at = ?")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    assert_eq!(app.get_as("/coordinator", &cookie).await.0, 302, "past the absolute limit");
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM coordinator_session").fetch_one(&mut raw).await.unwrap();
+    assert_eq!(left, 0, "expired sessions are deleted");
+}
+
+#[tokio::test]
+async fn every_coordinator_action_refuses_anonymous_and_under_privileged_requests_and_changes_nothing() {
+    let app = TestApp::spawn_demo().await;
+    let coordinator = app.coordinator_cookie("coordinator").await;
+    let before = fingerprint(&app).await;
+    for (method, path, role) in server::coordinator::ENDPOINTS {
+        let path = path.replace("{id}", "1");
+        let fields = [
+            ("taster_session_id", "1"),
+            ("cohort_id", "2"),
+            ("name", "Mallory"),
+            ("email", "m@nhs.net"),
+            ("role", "admin"),
+            ("date", "2027-01-01"),
+            ("start", "10:00"),
+            ("minutes", "60"),
+            ("zoom_url", "https://zoom.us/j/1"),
+            ("meeting_id", "123456789"),
+            ("passcode", "1"),
+            ("capacity", "0"),
+            ("status", "closed"),
+            ("first_date", "2027-01-01"),
+            ("meeting_count", "6"),
+            ("meeting", "2027-01-01T10:00"),
+        ];
+        let send = |cookie: Option<&str>| {
+            let mut request =
+                if *method == "GET" { app.client.get(app.url(&path)) } else { app.client.post(app.url(&path)) };
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            request
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(fields.iter().map(|(k, v)| format!("{k}={}", common::encode(v))).collect::<Vec<_>>().join("&"))
+                .send()
+        };
+        let anonymous = send(None).await.unwrap();
+        assert_eq!(anonymous.status().as_u16(), 303, "{method} {path} anonymous");
+        assert_eq!(anonymous.headers()["location"], "/coordinator/login", "{method} {path}");
+        if *role == app::models::Role::Admin {
+            let refused = send(Some(&coordinator)).await.unwrap();
+            assert_eq!(refused.status().as_u16(), 403, "{method} {path} as a coordinator");
+        }
+        assert_eq!(fingerprint(&app).await, before, "{method} {path} changed something");
+    }
+}
+
+#[tokio::test]
+async fn every_coordinator_server_function_refuses_anonymous_callers() {
+    let app = TestApp::spawn_demo().await;
+    let admin_only = ["/api/coordinator/audit", "/api/coordinator/accounts"];
+    let coordinator = app.coordinator_cookie("coordinator").await;
+    let mut checked = 0;
+    for (path, _) in server_fn::axum::server_fn_paths() {
+        if !path.starts_with("/api/coordinator/") || path.ends_with("/me") || path.ends_with("/login_page") {
+            continue;
+        }
+        checked += 1;
+        let args = "id=1&page=0&filter[q]=";
+        let post = |cookie: Option<&str>| {
+            let mut request =
+                app.client.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").body(args);
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            request.send()
+        };
+        let status = post(None).await.unwrap().status().as_u16();
+        assert_eq!(status, 401, "{path} anonymous");
+        if admin_only.contains(&path) {
+            assert_eq!(post(Some(&coordinator)).await.unwrap().status().as_u16(), 403, "{path} as a coordinator");
+        }
+    }
+    assert!(checked >= 10, "only {checked} server functions found");
+}
+
+#[tokio::test]
+async fn a_coordinator_adds_a_taster_session_that_the_calendar_shows_and_reveals_its_code() {
+    let app = TestApp::spawn_demo().await;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let (status, location, _) = app
+        .post_as(
+            "/coordinator/tasters",
+            &cookie,
+            &[
+                ("date", "2027-01-13"),
+                ("start", "12:30"),
+                ("minutes", "60"),
+                ("zoom_url", "https://zoom.us/j/11122233344"),
+                ("meeting_id", "111 2223 3344"),
+                ("passcode", "777888"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let location = location.unwrap();
+    assert!(location.ends_with("?done=created"), "{location}");
+    let id: i64 = location.trim_start_matches("/coordinator/tasters/").split('?').next().unwrap().parse().unwrap();
+    let session = app.store.taster_admin(id).await.unwrap().unwrap();
+    assert_eq!(session.session.when_uk, "Wednesday 13 January 2027, 12:30pm to 1:30pm");
+
+    let (_, body) = app.get("/tasters?month=2027-01").await;
+    assert!(body.contains("111 2223 3344"));
+    assert!(!body.contains(&session.attendance_code), "the code stays private");
+    let (status, _, body) = app.get_as(&format!("/coordinator/tasters/{id}/code"), &cookie).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&session.attendance_code));
+    let (status, _, _) = app.get_as(&format!("/coordinator/tasters/{id}/code"), "").await;
+    assert_eq!(status, 302, "anonymous visitors are sent to sign in");
+
+    app.post_as(&format!("/coordinator/tasters/{id}/cancel"), &cookie, &[]).await;
+    let (_, body) = app.get(&format!("/tasters/{id}")).await;
+    assert!(body.contains("This session is cancelled"));
+}
+
+#[tokio::test]
+async fn a_taster_form_with_problems_comes_back_with_them_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let before = fingerprint(&app).await;
+    let (status, _, body) = app
+        .post_as("/coordinator/tasters", &cookie, &[("date", "2027-02-30"), ("zoom_url", "http://zoom.us/j/1")])
+        .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("There is a problem") && body.contains("starting with https://"));
+    assert!(body.contains("<title>Error: Add a taster session"));
+    assert_eq!(fingerprint(&app).await, before);
+}
+
+#[tokio::test]
+async fn capacity_cannot_drop_below_the_places_given_and_raising_it_offers_places() {
+    let app = TestApp::spawn().await;
+    let cohort = app.add_cohort_and_taster(1, "willow27").await;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    app.post_json("/api/v1/applications", &api_application("a@nhs.net", Some("willow27"))).await;
+    let (_, waiting) = app.post_json("/api/v1/applications", &api_application("b@nhs.net", Some("willow27"))).await;
+    let meetings: Vec<String> = app.store.cohorts_admin().await.unwrap()[0].meetings_uk.clone();
+    let mut fields = vec![("name", "March 2027 · Monday evenings"), ("minutes", "120"), ("status", "open")];
+    for m in &meetings {
+        fields.push(("meeting", m));
+    }
+    let path = format!("/coordinator/cohorts/{cohort}");
+
+    let mut lower = fields.clone();
+    lower.push(("capacity", "0"));
+    let (status, _, body) = app.post_as(&path, &cookie, &lower).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Capacity cannot be less than the 1 places already allocated or offered"), "{body}");
+
+    let mut raise = fields.clone();
+    raise.push(("capacity", "2"));
+    let (status, location, _) = app.post_as(&path, &cookie, &raise).await;
+    assert_eq!((status, location), (303, Some(format!("{path}?done=saved"))));
+    let now = app.store.application_status(waiting["status_token"].as_str().unwrap()).await.unwrap();
+    assert_eq!(now.state.as_str(), "offered", "the new place went to the waiting list at once");
+}
+
+async fn upload(app: &TestApp, cookie: &str, taster: i64, file: &str) -> reqwest::Response {
+    let bytes = std::fs::read(format!("{}/../app/tests/fixtures/zoom/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let form = reqwest::multipart::Form::new().text("taster_session_id", taster.to_string()).part(
+        "report",
+        reqwest::multipart::Part::bytes(bytes).file_name(file.to_string()).mime_str("text/csv").unwrap(),
+    );
+    app.client.post(app.url("/coordinator/attendance")).header("cookie", cookie).multipart(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_zoom_report_builds_a_match_queue_and_confirming_makes_the_application_eligible() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(5, "willow27").await;
+    let taster = app.store.all_tasters().await.unwrap()[0].id;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let mut amina = api_application("AMINA.KHAN@example.nhs.uk", None);
+    amina["name"] = "Amina Khan".into();
+    let (_, amina) = app.post_json("/api/v1/applications", &amina).await;
+    let mut tom = api_application("tom.oneill@trust.nhs.uk", None);
+    tom["name"] = "Tom O'Neill".into();
+    app.post_json("/api/v1/applications", &tom).await;
+
+    let res = upload(&app, &cookie, taster, "participants-with-meeting-header.csv").await;
+    assert_eq!(res.status().as_u16(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let (status, _, queue) = app.get_as(&location, &cookie).await;
+    assert_eq!(status, 200);
+    assert!(queue.contains("matched by email") && queue.contains("matched by name"), "{queue}");
+    assert!(queue.contains("iPhone (2)") && queue.contains("No match"));
+    assert!(!queue.contains("Course Team"), "the host is left out");
+
+    let import_id: i64 =
+        location.trim_start_matches("/coordinator/attendance/").split('?').next().unwrap().parse().unwrap();
+    let detail = app.store.import(import_id).await.unwrap().unwrap();
+    let amina_row = detail.attendees.iter().find(|a| a.name == "Amina Khan").unwrap();
+    let (status, _, _) = app
+        .post_as(
+            &format!("/coordinator/attendance/attendees/{}/confirm", amina_row.id),
+            &cookie,
+            &[("import_id", &import_id.to_string())],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let now = app.store.application_status(amina["status_token"].as_str().unwrap()).await.unwrap();
+    assert_eq!(now.state.as_str(), "allocated", "confirmed attendance made it eligible and placed it");
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_zoom_report_is_refused_with_a_clear_message_and_nothing_imported() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(5, "willow27").await;
+    let taster = app.store.all_tasters().await.unwrap()[0].id;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let before = fingerprint(&app).await;
+    let res = upload(&app, &cookie, taster, "malformed.csv").await;
+    assert_eq!(res.status().as_u16(), 200);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("This file is not a Zoom participant report"), "{body}");
+    assert_eq!(fingerprint(&app).await, before);
+}
+
+#[tokio::test]
+async fn the_csv_export_quotes_properly_and_neutralises_formulas() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(5, "willow27").await;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let mut risky = api_application("risky@nhs.net", None);
+    risky["name"] = "Patel, Raj".into();
+    risky["employer"] = "=HYPERLINK(\"http://evil.example\",\"click\")".into();
+    app.post_json("/api/v1/applications", &risky).await;
+    let (status, _, csv) = app.get_as("/coordinator/applications.csv?q=risky", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("Reference,Name,Work email,Employer"));
+    assert!(csv.contains("\"Patel, Raj\""), "{csv}");
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""), "{csv}");
+    assert_eq!(csv.lines().count(), 2, "the filter applies");
+}
+
+#[tokio::test]
+async fn coordinator_actions_are_audited_and_the_log_cannot_be_changed() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.coordinator_cookie("admin").await;
+    let (_, body) = app.post_json("/api/v1/applications", &api_application("audit@nhs.net", None)).await;
+    let token = body["status_token"].as_str().unwrap();
+    let mut raw = app.raw().await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM application WHERE status_token = ?")
+        .bind(token)
+        .fetch_one(&mut raw)
+        .await
+        .unwrap();
+    app.post_as(&format!("/coordinator/applications/{id}/withdraw"), &admin, &[]).await;
+
+    let (status, _, log) = app.get_as("/coordinator/audit", &admin).await;
+    assert_eq!(status, 200);
+    assert!(log.contains("application.withdraw"));
+    assert!(log.contains("awaiting_attendance") && log.contains("withdrawn"), "before and after are kept");
+
+    assert!(sqlx::query("UPDATE audit_log SET action = 'nothing'").execute(&mut raw).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log").execute(&mut raw).await.is_err());
+
+    let coordinator = app.coordinator_cookie("coordinator").await;
+    let (status, _, _) = app.get_as("/coordinator/audit", &coordinator).await;
+    assert_eq!(status, 403, "only admins read the audit log");
+}
+
+#[tokio::test]
+async fn an_admin_adds_an_account_that_can_sign_in_and_disabling_it_ends_its_sessions() {
+    let app = TestApp::spawn().await;
+    let admin = app.coordinator_cookie("admin").await;
+    let (status, _, page) = app
+        .post_as(
+            "/coordinator/accounts",
+            &admin,
+            &[("name", "Nia Newby"), ("email", "nia@example.nhs.uk"), ("role", "coordinator")],
+        )
+        .await;
+    assert_eq!(status, 200);
+    let password =
+        page.split("<code>").nth(1).and_then(|s| s.split("</code>").next()).expect("the one-time password").to_string();
+    let cookie = app.sign_in("nia@example.nhs.uk", &password).await;
+    assert_eq!(app.get_as("/coordinator", &cookie).await.0, 200);
+
+    let id = app
+        .store
+        .coordinators()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(u, _)| u.email == "nia@example.nhs.uk")
+        .unwrap()
+        .0
+        .id;
+    let (status, _, _) = app.post_as(&format!("/coordinator/accounts/{id}/disable"), &admin, &[]).await;
+    assert_eq!(status, 303);
+    assert_eq!(app.get_as("/coordinator", &cookie).await.0, 302, "the disabled account's session ended");
+    let (_, _, again) =
+        app.post_form("/coordinator/login", &[("email", "nia@example.nhs.uk"), ("password", &password)]).await;
+    assert!(again.contains("Enter a correct email address and password"));
+}
