@@ -30,7 +30,8 @@ test.describe("course page", () => {
     await expect(section.getByText("637529")).toBeVisible();
     await expect(section.getByRole("heading", { name: /^Wednesday \d+ \w+ \d{4}, 4pm to 5pm$/ })).toBeVisible();
     await expect(section.getByRole("heading", { name: /^Tuesday \d+ \w+ \d{4}, 3pm to 4pm$/ })).toBeVisible();
-    await expect(section.getByRole("link", { name: /Join on Zoom/ })).toHaveCount(2);
+    // Other tests may add sessions of their own; the two from the course page are always there.
+    expect(await section.getByRole("link", { name: /Join on Zoom/ }).count()).toBeGreaterThanOrEqual(2);
   });
 
   test("calls to action lead to the taster calendar and the joining form", async ({ page }) => {

@@ -176,7 +176,7 @@ pub fn CodeScreenPage() -> impl IntoView {
                         <div class="code-screen">
                             <h1 class="code-screen__label">"Attendance code"</h1>
                             <p class="code-screen__code">{t.attendance_code.clone()}</p>
-                            <p class="code-screen__hint">"Type this code into the joining form: compassionate-leadership site, Joining form"</p>
+                            <p class="code-screen__hint">"Type this code into the joining form when you apply for a place."</p>
                             <p class="code-screen__when">{t.session.when_uk.clone()}</p>
                         </div>
                         <p><a href=format!("/coordinator/tasters/{}", t.session.id)>"Back to the session"</a></p>
