@@ -52,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#005eb8" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() />
+                <HydrationScripts options=options.clone() islands=true />
                 <HashedStylesheet options id="leptos" />
                 <MetaTags />
             </head>
@@ -63,11 +63,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: the shared layout around the route table.
+/// The application: the shared layout around the route table. It renders on the server;
+/// only the islands inside it (`#[island]`) are hydrated in the browser.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    components::places::provide_live_figures();
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Link rel="icon" href="/favicon.ico" sizes="32x32" />
@@ -109,3 +109,10 @@ pub fn App() -> impl IntoView {
 
 /// The version of the privacy notice an applicant agrees to; stored with their consent.
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";
+
+/// The browser's entry: hydrates every island on the page. Called from the wasm crate, which
+/// also makes the islands of this crate part of the wasm.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
+}

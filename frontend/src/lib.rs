@@ -1,7 +1,7 @@
-//! The wasm entry: hydrates the server-rendered page in the browser.
+//! The wasm entry: hydrates the interactive islands of the server-rendered page.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    app::hydrate_islands();
 }

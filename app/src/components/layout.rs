@@ -2,7 +2,7 @@
 //! the main content area and the footer.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 /// The service's name, as the header and page titles say it.
 pub const SERVICE_NAME: &str = "Compassionate leadership";
@@ -10,14 +10,41 @@ pub const SERVICE_NAME: &str = "Compassionate leadership";
 /// Wraps a page in the shared header and footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let (menu_open, set_menu_open) = signal(false);
-    // False while server-rendered and without JavaScript: the navigation then shows in full.
-    // Once the wasm runs, small screens fold it behind the Menu button.
-    let (enhanced, set_enhanced) = signal(false);
-    Effect::new(move |_| set_enhanced.set(true));
-
+    let path = use_location().pathname.get_untracked();
     view! {
         <a class="skip-link" href="#main-content">"Skip to main content"</a>
+        <SiteHeader path />
+        <main id="main-content" class="container main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="container">
+                <p>"Compassionate leadership training is free for nurse advocates."</p>
+                <ul class="site-footer__links">
+                    <li><a href="/">"The course"</a></li>
+                    <li><a href="/tasters">"Taster sessions"</a></li>
+                    <li><a href="/join">"Joining form"</a></li>
+                    <li><a href="/programme-outline.pdf">"Programme outline (PDF)"</a></li>
+                    <li><a href="/privacy">"Privacy notice"</a></li>
+                    <li><a href="/coordinator">"Course team"</a></li>
+                </ul>
+            </div>
+        </footer>
+    }
+}
+
+/// The header: an island, because on small screens its Menu button folds the navigation once
+/// the wasm runs. Server-rendered and without JavaScript the navigation shows in full.
+#[island]
+fn SiteHeader(path: String) -> impl IntoView {
+    let (menu_open, set_menu_open) = signal(false);
+    let (enhanced, set_enhanced) = signal(false);
+    Effect::new(move |_| set_enhanced.set(true));
+    let current = move |href: &str| {
+        let here = if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) };
+        here.then_some("page")
+    };
+    view! {
         <header class="site-header" class:enhanced=enhanced>
             <div class="container site-header__bar">
                 <a class="site-header__name" href="/">
@@ -36,25 +63,11 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
             <nav id="site-nav" class="site-nav" class:open=menu_open aria-label="Main">
                 <ul class="container site-nav__list">
-                    <li><A href="/" exact=true>"The course"</A></li>
-                    <li><A href="/tasters">"Taster sessions"</A></li>
-                    <li><A href="/join">"Joining form"</A></li>
+                    <li><a href="/" aria-current=current("/")>"The course"</a></li>
+                    <li><a href="/tasters" aria-current=current("/tasters")>"Taster sessions"</a></li>
+                    <li><a href="/join" aria-current=current("/join")>"Joining form"</a></li>
                 </ul>
             </nav>
         </header>
-        <main id="main-content" class="container main" tabindex="-1">
-            {children()}
-        </main>
-        <footer class="site-footer">
-            <div class="container">
-                <p>"Compassionate leadership training is free for nurse advocates."</p>
-                <ul class="site-footer__links">
-                    <li><a href="/">"The course"</a></li>
-                    <li><a href="/tasters">"Taster sessions"</a></li>
-                    <li><a href="/join">"Joining form"</a></li>
-                    <li><a href="/programme-outline.pdf">"Programme outline (PDF)"</a></li>
-                </ul>
-            </div>
-        </footer>
     }
 }

@@ -41,13 +41,14 @@ pub fn intake_month(intake: &str) -> Option<&'static str> {
     MONTHS.get(month.checked_sub(1)?).copied()
 }
 
-/// The live figures after hydration, shared by every counter on the page.
-#[derive(Clone, Copy, Debug)]
+/// The live figures after hydration, shared by every counter on the page. Reference-counted
+/// signals: they belong to the page, not to any one island.
+#[derive(Clone, Debug)]
 pub struct LiveFigures {
     /// The latest snapshot from the event stream (none before it connects).
-    pub places: RwSignal<Option<PlacesSnapshot>>,
+    pub places: ArcRwSignal<Option<PlacesSnapshot>>,
     /// Grows whenever anything changed: status pages refresh their queue position.
-    pub queue_version: RwSignal<u64>,
+    pub queue_version: ArcRwSignal<u64>,
 }
 
 impl LiveFigures {
@@ -58,29 +59,45 @@ impl LiveFigures {
     }
 }
 
-/// Provides [`LiveFigures`] and, once in the browser, connects to `/api/v1/events`. The browser
-/// reconnects by itself after a dropped connection; the server sends the current figures first
-/// on every connection, so a page never keeps a stale number.
-pub fn provide_live_figures() {
-    let live = LiveFigures { places: RwSignal::new(None), queue_version: RwSignal::new(0) };
-    provide_context(live);
-    Effect::new(move |_| connect(live));
+/// The page's live figures, in the browser: made on first use (which connects to
+/// `/api/v1/events`) and shared by every island on the page. None while rendering on the
+/// server. The browser reconnects by itself after a dropped connection; the server sends the
+/// current figures first on every connection, so a page never keeps a stale number.
+pub fn live_figures() -> Option<LiveFigures> {
+    #[cfg(feature = "hydrate")]
+    {
+        thread_local! {
+            static LIVE: std::cell::OnceCell<LiveFigures> = const { std::cell::OnceCell::new() };
+        }
+        Some(LIVE.with(|cell| {
+            cell.get_or_init(|| {
+                let live = LiveFigures { places: ArcRwSignal::new(None), queue_version: ArcRwSignal::new(0) };
+                connect(live.clone());
+                live
+            })
+            .clone()
+        }))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
 }
 
+#[cfg(feature = "hydrate")]
 fn connect(live: LiveFigures) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let Ok(source) = web_sys::EventSource::new("/api/v1/events") else { return };
+    let (places, queue_version) = (live.places, live.queue_version);
     let on_places = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         if let Some(snapshot) =
             event.data().as_string().and_then(|text| serde_json::from_str::<PlacesSnapshot>(&text).ok())
         {
-            live.places.set(Some(snapshot));
+            places.set(Some(snapshot));
         }
     });
     let on_queue = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         if let Some(version) = event.data().as_string().and_then(|text| text.parse::<u64>().ok()) {
-            live.queue_version.set(version);
+            queue_version.set(version);
         }
     });
     let _ = source.add_event_listener_with_callback("places", on_places.as_ref().unchecked_ref());
@@ -95,7 +112,7 @@ fn connect(live: LiveFigures) {
 /// a page puts it in its resource's source to refresh itself.
 pub fn use_live_refresh(wait: Duration) -> RwSignal<u64> {
     let refresh = RwSignal::new(0u64);
-    if let Some(live) = use_context::<LiveFigures>() {
+    if let Some(live) = live_figures() {
         let pending = StoredValue::new(false);
         Effect::new(move |previous: Option<u64>| {
             let version = live.queue_version.get();
@@ -119,8 +136,8 @@ pub fn use_live_refresh(wait: Duration) -> RwSignal<u64> {
 /// announcements in a polite live region.
 #[component]
 pub fn PlacesLeft(cohort_id: i64, #[prop(into)] name: String, initial: i64) -> impl IntoView {
-    let live = use_context::<LiveFigures>();
-    let remaining = Signal::derive(move || live.and_then(|l| l.remaining(cohort_id)).unwrap_or(initial));
+    let live = live_figures();
+    let remaining = Signal::derive(move || live.as_ref().and_then(|l| l.remaining(cohort_id)).unwrap_or(initial));
     let announcement = RwSignal::new(String::new());
     let last_said = StoredValue::new(f64::MIN);
     let pending = StoredValue::new(false);
@@ -169,48 +186,52 @@ pub fn PlacesLeft(cohort_id: i64, #[prop(into)] name: String, initial: i64) -> i
     }
 }
 
-/// "Places on January courses": every open cohort with its live figure.
+/// "Places on January courses": every open cohort with its live figure. Loads the figures on
+/// the server; the list itself is an island that follows the event stream.
 #[component]
 pub fn PlacesPanel(#[prop(default = 2)] heading_level: u8) -> impl IntoView {
     let figures = Resource::new(|| (), |_| get_places());
-    let live = use_context::<LiveFigures>();
-    // Marks the panel once the event stream has delivered figures: they are live from then on.
-    let connected = move || live.is_some_and(|l| l.places.with(Option::is_some)).then_some("on");
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let cohorts: Vec<PlacesFigure> =
                     figures.await.unwrap_or_default().into_iter().filter(|c| c.status == "open").collect();
-                (!cohorts.is_empty()).then(|| {
-                    let month = cohorts.first().and_then(|c| intake_month(&c.intake)).unwrap_or("the next");
-                    let title = format!("Places on {month} courses");
-                    let heading = if heading_level == 3 {
-                        view! { <h3 id="places-heading" class="places-panel__title">{title}</h3> }.into_any()
-                    } else {
-                        view! { <h2 id="places-heading" class="places-panel__title">{title}</h2> }.into_any()
-                    };
-                    view! {
-                        <section class="places-panel" aria-labelledby="places-heading" data-live=connected>
-                            {heading}
-                            <ul class="places-panel__list">
-                                {cohorts
-                                    .into_iter()
-                                    .map(|c| {
-                                        view! {
-                                            <li>
-                                                <span class="places-panel__name">{c.name.clone()}</span>
-                                                <PlacesLeft cohort_id=c.id name=c.name initial=c.places_remaining />
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                            <p class="places-panel__note">"Places go first come, first served to people who have joined a taster session and applied."</p>
-                        </section>
-                    }
-                })
+                (!cohorts.is_empty()).then(|| view! { <LivePlaces cohorts heading_level /> })
             })}
         </Suspense>
+    }
+}
+
+#[island]
+fn LivePlaces(cohorts: Vec<PlacesFigure>, heading_level: u8) -> impl IntoView {
+    let live = live_figures();
+    // Marks the panel once the event stream has delivered figures: they are live from then on.
+    let connected = move || live.as_ref().is_some_and(|l| l.places.with(Option::is_some)).then_some("on");
+    let month = cohorts.first().and_then(|c| intake_month(&c.intake)).unwrap_or("the next");
+    let title = format!("Places on {month} courses");
+    let heading = if heading_level == 3 {
+        view! { <h3 id="places-heading" class="places-panel__title">{title}</h3> }.into_any()
+    } else {
+        view! { <h2 id="places-heading" class="places-panel__title">{title}</h2> }.into_any()
+    };
+    view! {
+        <section class="places-panel" aria-labelledby="places-heading" data-live=connected>
+            {heading}
+            <ul class="places-panel__list">
+                {cohorts
+                    .into_iter()
+                    .map(|c| {
+                        view! {
+                            <li>
+                                <span class="places-panel__name">{c.name.clone()}</span>
+                                <PlacesLeft cohort_id=c.id name=c.name initial=c.places_remaining />
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p class="places-panel__note">"Places go first come, first served to people who have joined a taster session and applied."</p>
+        </section>
     }
 }
 

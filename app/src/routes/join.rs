@@ -5,7 +5,7 @@
 use crate::components::error_summary::{ErrorSummary, SummaryLine};
 use crate::components::fields::{ErrorMessage, Radios, Select, TextArea, TextInput};
 use crate::components::load_error::LoadError;
-use crate::components::places::{LiveFigures, PlacesLeft};
+use crate::components::places::{live_figures, PlacesLeft};
 use crate::domain::application::{JoinForm, NurseAdvocate, FIELD_ORDER};
 use crate::errors::FieldErrors;
 use crate::functions::applications::{get_join_page, JoinPageData};
@@ -24,7 +24,11 @@ pub fn JoinPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(data) if data.cohorts.is_empty() => view! { <ApplicationsClosed /> }.into_any(),
-                    Ok(data) => view! { <JoinFormView data /> }.into_any(),
+                    Ok(data) => {
+                        let has_errors = data.draft.as_ref().is_some_and(|d| !d.errors.is_empty());
+                        let title = if has_errors { format!("Error: {TITLE}") } else { TITLE.to_string() };
+                        view! { <Title text=title /> <JoinFormView data /> }.into_any()
+                    }
                     Err(error) => {
                         view! {
                             <Title text=TITLE />
@@ -76,7 +80,8 @@ fn summary_lines(errors: &FieldErrors, form: &JoinForm) -> Vec<SummaryLine> {
     lines
 }
 
-#[component]
+/// The form itself: an island, so the browser checks it before it is sent.
+#[island]
 fn JoinFormView(data: JoinPageData) -> impl IntoView {
     let options = StoredValue::new(data.options());
     let draft = data.draft.unwrap_or_default();
@@ -85,7 +90,14 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
     let submitted = RwSignal::new(draft.form.clone());
     let lines = Signal::derive(move || summary_lines(&errors.get(), &submitted.get()));
     let error = move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
-    let title = move || if errors.with(FieldErrors::is_empty) { TITLE.to_string() } else { format!("Error: {TITLE}") };
+    // The server sets the title for what it rendered; the browser keeps it in step with its own checks.
+    Effect::new(move |previous: Option<bool>| {
+        let failed = !errors.with(FieldErrors::is_empty);
+        if previous.is_some() {
+            document().set_title(&if failed { format!("Error: {TITLE}") } else { TITLE.to_string() });
+        }
+        failed
+    });
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let Some(filled) = read_form(&ev) else { return };
@@ -109,7 +121,7 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
     // Which cohort each choice holds now, to notice one filling while the form is being filled.
     let chosen = RwSignal::new(form.choices.clone());
     let initial_places: Vec<(i64, i64)> = data.cohorts.iter().map(|c| (c.id, c.places_remaining)).collect();
-    let live = use_context::<LiveFigures>();
+    let live = live_figures();
     let choice_selects = (1..=cohort_count)
         .map(|rank| {
             let label = match rank {
@@ -146,10 +158,11 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
                 })
             });
             let initial_places = initial_places.clone();
+            let live = live.clone();
             let just_filled = move || {
                 let cohort = chosen.with(|c| c.get(rank - 1).and_then(|v| v.parse::<i64>().ok()))?;
                 let before = initial_places.iter().find(|(id, _)| *id == cohort)?.1;
-                let now = live?.remaining(cohort)?;
+                let now = live.as_ref()?.remaining(cohort)?;
                 (before > 0 && now <= 0).then_some(())
             };
             view! {
@@ -164,7 +177,6 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
         .collect_view();
 
     view! {
-        <Title text=title />
         <ErrorSummary lines />
         {draft.notice.map(|notice| {
             view! {

@@ -20,12 +20,9 @@ fn with_status<V: IntoView + 'static>(
 ) -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    // After hydration the page refreshes itself when anything changed on the server (an offer
-    // made, someone ahead leaving the queue), at most every one and a half seconds.
-    let refresh = use_live_refresh(std::time::Duration::from_millis(1500));
-    let status = Resource::new(move || (token(), refresh.get()), |(token, _)| get_application_status(token));
+    let status = Resource::new(token, get_application_status);
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading your application…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"Loading your application…"</p> }>
             {move || {
                 let body = body.clone();
                 Suspend::new(async move {
@@ -36,7 +33,7 @@ fn with_status<V: IntoView + 'static>(
                     }
                 })
             }}
-        </Transition>
+        </Suspense>
     }
 }
 
@@ -81,7 +78,7 @@ pub fn ConfirmationPage() -> impl IntoView {
 }
 
 /// After hydration: the full address with a copy button (the page's origin is only known then).
-#[component]
+#[island]
 fn StatusLinkCopy(link: String) -> impl IntoView {
     let full = RwSignal::new(None::<String>);
     let copied = RwSignal::new(false);
@@ -118,46 +115,74 @@ pub fn StatusPage() -> impl IntoView {
     let query = use_query_map();
     with_status("Your application – Compassionate leadership", move |status| {
         let done = query.read_untracked().get("done").unwrap_or_default();
-        let token = status.status_token.clone();
-        let state = status.state;
         view! {
-            <ActionBanner done />
-            <span class="caption">{format!("Reference {}", status.reference)}</span>
-            <h1>"Your application"</h1>
-            <dl class="summary-list">
-                <div class="summary-list__row">
-                    <dt>"Status"</dt>
-                    <dd><strong class=format!("tag tag--{}", state.as_str())>{state.label()}</strong></dd>
-                </div>
-                <div class="summary-list__row">
-                    <dt>"Applied"</dt>
-                    <dd>{status.submitted_uk.clone()}</dd>
-                </div>
-                <div class="summary-list__row">
-                    <dt>"Courses chosen"</dt>
-                    <dd>{if status.choices.is_empty() { "Any course".to_string() } else { status.choices.join(", then ") }}</dd>
-                </div>
-            </dl>
-            <p class="lead">{outcome_sentence(&status)}</p>
-            {(state == AllocationState::Offered).then(|| {
-                let token = token.clone();
-                view! {
-                    <form method="post" action=format!("/status/{token}/accept") class="button-group">
-                        <button type="submit" class="button">"Accept the place"</button>
-                        <a class="button button--secondary" href=format!("/status/{token}/decline")>"Decline the place"</a>
-                    </form>
-                }
-            })}
-            <NextSteps status=status.clone() />
-            {state.can_withdraw().then(|| {
-                view! {
-                    <h2>"If you can no longer take part"</h2>
-                    <p><a href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
-                }
-            })}
+            <LiveStatus status done />
             <PlacesPanel />
         }
     })
+}
+
+/// The status itself: an island that refreshes when the event stream says something changed
+/// (an offer made, someone ahead leaving the queue), at most every one and a half seconds.
+#[island]
+fn LiveStatus(status: ApplicationStatus, done: String) -> impl IntoView {
+    let current = RwSignal::new(status);
+    let refresh = use_live_refresh(std::time::Duration::from_millis(1500));
+    Effect::new(move |previous: Option<u64>| {
+        let round = refresh.get();
+        if previous.is_some() {
+            let token = current.with_untracked(|s| s.status_token.clone());
+            leptos::task::spawn_local(async move {
+                if let Ok(fresh) = get_application_status(token).await {
+                    current.set(fresh);
+                }
+            });
+        }
+        round
+    });
+    view! {
+        <ActionBanner done />
+        {move || {
+            let status = current.get();
+            let token = status.status_token.clone();
+            let state = status.state;
+            view! {
+                <span class="caption">{format!("Reference {}", status.reference)}</span>
+                <h1>"Your application"</h1>
+                <dl class="summary-list">
+                    <div class="summary-list__row">
+                        <dt>"Status"</dt>
+                        <dd><strong class=format!("tag tag--{}", state.as_str())>{state.label()}</strong></dd>
+                    </div>
+                    <div class="summary-list__row">
+                        <dt>"Applied"</dt>
+                        <dd>{status.submitted_uk.clone()}</dd>
+                    </div>
+                    <div class="summary-list__row">
+                        <dt>"Courses chosen"</dt>
+                        <dd>{if status.choices.is_empty() { "Any course".to_string() } else { status.choices.join(", then ") }}</dd>
+                    </div>
+                </dl>
+                <p class="lead" role="status">{outcome_sentence(&status)}</p>
+                {(state == AllocationState::Offered).then(|| {
+                    let token = token.clone();
+                    view! {
+                        <form method="post" action=format!("/status/{token}/accept") class="button-group">
+                            <button type="submit" class="button">"Accept the place"</button>
+                            <a class="button button--secondary" href=format!("/status/{token}/decline")>"Decline the place"</a>
+                        </form>
+                    }
+                })}
+                <NextSteps status=status.clone() />
+                {state.can_withdraw().then(|| {
+                    view! {
+                        <h2>"If you can no longer take part"</h2>
+                        <p><a href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
+                    }
+                })}
+            }
+        }}
+    }
 }
 
 /// The banner after an action on the status page (`?done=…`).

@@ -29,7 +29,7 @@ pub fn TastersPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the taster sessions…"</p> }>
             {move || Suspend::new(async move {
                 match calendar.await {
-                    Ok(data) => view! { <CalendarView data /> }.into_any(),
+                    Ok(data) => view! { <CalendarView data /> <PlacesPanel /> }.into_any(),
                     Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
@@ -37,7 +37,8 @@ pub fn TastersPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The agenda and the month grid: an island, so months, days and clocks move in the browser.
+#[island]
 fn CalendarView(data: TasterCalendar) -> impl IntoView {
     let now = use_clock(data.now);
     let today = data.today;
@@ -72,7 +73,6 @@ fn CalendarView(data: TasterCalendar) -> impl IntoView {
                     }
                         .into_any()
                 }}
-                <PlacesPanel heading_level=3 />
                 <p>
                     <a href="/tasters.ics">"Subscribe to all taster sessions in your calendar app"</a>
                     " (the feed updates when sessions are added or cancelled)."
@@ -173,12 +173,11 @@ pub fn TasterSessionPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(data) => {
-                        let now = use_clock(data.now);
                         view! {
                             <Title text=format!("Taster session, {} – Compassionate leadership", data.session.when_uk) />
                             <span class="caption">"Compassionate leadership"</span>
                             <h1>"Free taster session"</h1>
-                            <TasterDetails taster=data.session now heading_level=2 page_link=false />
+                            <SessionDetails data />
                             <p><a href="/tasters">"See all taster sessions"</a></p>
                         }
                             .into_any()
@@ -189,6 +188,13 @@ pub fn TasterSessionPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// A session's details on its own page: an island, so its state follows the clock.
+#[island]
+fn SessionDetails(data: crate::functions::tasters::TasterPageData) -> impl IntoView {
+    let now = use_clock(data.now);
+    view! { <TasterDetails taster=data.session now heading_level=2 page_link=false /> }
 }
 
 #[component]

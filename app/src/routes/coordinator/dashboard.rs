@@ -4,23 +4,47 @@
 use super::{gate, CoordinatorNav};
 use crate::components::places::use_live_refresh;
 use crate::functions::coordinator::get_dashboard;
+use crate::models::Dashboard;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The dashboard.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let refresh = use_live_refresh(std::time::Duration::from_millis(800));
-    let data = Resource::new(move || refresh.get(), |_| get_dashboard());
+    let data = Resource::new(|| (), |_| get_dashboard());
     view! {
         <Title text="Dashboard – Coordinators – Compassionate leadership" />
         <CoordinatorNav />
         <h1>"Dashboard"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                gate(data.await, |d| {
-                    let f = d.funnel.clone();
-                    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move { gate(data.await, |initial| view! { <LiveDashboard initial /> }.into_any()) })}
+        </Suspense>
+    }
+}
+
+/// The figures: an island that refreshes itself when the event stream says something changed,
+/// so new applications appear without a reload.
+#[island]
+fn LiveDashboard(initial: Dashboard) -> impl IntoView {
+    let current = RwSignal::new(initial);
+    let refresh = use_live_refresh(std::time::Duration::from_millis(800));
+    Effect::new(move |previous: Option<u64>| {
+        let round = refresh.get();
+        if previous.is_some() {
+            leptos::task::spawn_local(async move {
+                if let Ok(fresh) = get_dashboard().await {
+                    current.set(fresh);
+                }
+            });
+        }
+        round
+    });
+    move || {
+        let d = current.get();
+        {
+            {
+                let f = d.funnel.clone();
+                view! {
                         <h2>"Places"</h2>
                         <div class="table-wrap">
                             <table class="table">
@@ -71,8 +95,7 @@ pub fn DashboardPage() -> impl IntoView {
                         }}
                     }
                     .into_any()
-                })
-            })}
-        </Transition>
+            }
+        }
     }
 }
