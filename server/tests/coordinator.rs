@@ -383,8 +383,12 @@ async fn an_admin_adds_an_account_that_can_sign_in_and_disabling_it_ends_its_ses
         )
         .await;
     assert_eq!(status, 200);
-    let password =
-        page.split("<code>").nth(1).and_then(|s| s.split("</code>").next()).expect("the one-time password").to_string();
+    // The one-time password: six groups of four letters and digits.
+    let password = page
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .find(|w| w.len() == 29 && w.split('-').count() == 6 && w.split('-').all(|g| g.len() == 4))
+        .expect("the one-time password")
+        .to_string();
     let cookie = app.sign_in("nia@example.nhs.uk", &password).await;
     assert_eq!(app.get_as("/coordinator", &cookie).await.0, 200);
 

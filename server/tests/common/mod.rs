@@ -159,7 +159,11 @@ impl TestApp {
             .send()
             .await
             .expect("sign in");
-        assert_eq!(res.status().as_u16(), 303, "sign-in failed");
+        if res.status().as_u16() != 303 {
+            let body = res.text().await.unwrap_or_default();
+            let message = body.split("error-message").nth(1).unwrap_or("").chars().take(300).collect::<String>();
+            panic!("sign-in failed for {email}: {message}");
+        }
         let cookie = res.headers().get("set-cookie").expect("a cookie").to_str().unwrap().to_string();
         cookie.split(';').next().unwrap().to_string()
     }
