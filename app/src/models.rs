@@ -4,6 +4,83 @@ use crate::domain::allocation::AllocationState;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// Instants and days cross the wire as plain numbers (milliseconds since 1970, days since the
+/// common era): the browser then needs no date parser, which keeps the wasm small.
+pub mod wire {
+    /// A `DateTime<Utc>` as milliseconds since 1970.
+    pub mod millis {
+        use chrono::{DateTime, Utc};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_i64(t.timestamp_millis())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+            let ms = i64::deserialize(d)?;
+            DateTime::from_timestamp_millis(ms).ok_or_else(|| serde::de::Error::custom("instant out of range"))
+        }
+    }
+
+    /// An `Option<DateTime<Utc>>` as milliseconds since 1970, or null.
+    pub mod millis_option {
+        use chrono::{DateTime, Utc};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_some(&t.timestamp_millis()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+            Option::<i64>::deserialize(d)?
+                .map(|ms| {
+                    DateTime::from_timestamp_millis(ms).ok_or_else(|| serde::de::Error::custom("instant out of range"))
+                })
+                .transpose()
+        }
+    }
+
+    /// A `NaiveDate` as days since the common era.
+    pub mod day {
+        use chrono::{Datelike, NaiveDate};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_i32(d.num_days_from_ce())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+            let days = i32::deserialize(d)?;
+            NaiveDate::from_num_days_from_ce_opt(days).ok_or_else(|| serde::de::Error::custom("day out of range"))
+        }
+    }
+
+    /// An `Option<NaiveDate>` as days since the common era, or null.
+    pub mod day_option {
+        use chrono::{Datelike, NaiveDate};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => s.serialize_some(&d.num_days_from_ce()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+            Option::<i32>::deserialize(d)?
+                .map(|days| {
+                    NaiveDate::from_num_days_from_ce_opt(days)
+                        .ok_or_else(|| serde::de::Error::custom("day out of range"))
+                })
+                .transpose()
+        }
+    }
+}
+
 /// The course and the words of its page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Course {
@@ -54,9 +131,12 @@ impl TasterStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TasterSession {
     pub id: i64,
+    #[serde(with = "wire::millis")]
     pub starts_at: DateTime<Utc>,
+    #[serde(with = "wire::millis")]
     pub ends_at: DateTime<Utc>,
     /// UK calendar day, for placing it on the calendar.
+    #[serde(with = "wire::day")]
     pub uk_day: NaiveDate,
     /// "Wednesday 2 December 2026, 4pm to 5pm".
     pub when_uk: String,
@@ -68,6 +148,7 @@ pub struct TasterSession {
     pub passcode: String,
     pub status: TasterStatus,
     /// When the session was last changed (a calendar file's DTSTAMP).
+    #[serde(with = "wire::millis")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -81,7 +162,9 @@ pub struct CoursePage {
 /// One meeting of a cohort.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Meeting {
+    #[serde(with = "wire::millis")]
     pub starts_at: DateTime<Utc>,
+    #[serde(with = "wire::millis")]
     pub ends_at: DateTime<Utc>,
     /// "Tuesday 5 January 2027, 10am to midday".
     pub when_uk: String,
@@ -133,6 +216,7 @@ pub struct ApplicationStatus {
     pub cohort: Option<Cohort>,
     /// The waiting lists the applicant is in, best position first.
     pub positions: Vec<QueuePosition>,
+    #[serde(with = "wire::millis_option")]
     pub offer_expires_at: Option<DateTime<Utc>>,
     /// "Friday 4 December 2026, 4:30pm".
     pub offer_expires_uk: Option<String>,
@@ -223,6 +307,7 @@ pub struct CoordinatorUser {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub id: i64,
+    #[serde(with = "wire::millis")]
     pub at: DateTime<Utc>,
     pub at_uk: String,
     pub who: String,
@@ -266,6 +351,7 @@ pub struct ApplicationRow {
     pub employer: String,
     pub state: AllocationState,
     pub cohort_name: Option<String>,
+    #[serde(with = "wire::millis")]
     pub submitted_at: DateTime<Utc>,
     pub submitted_uk: String,
     pub eligible_uk: Option<String>,

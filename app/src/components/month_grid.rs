@@ -13,7 +13,7 @@ use leptos::prelude::*;
 /// The address of the calendar showing `month`, with `day` chosen.
 pub fn calendar_href(month: NaiveDate, day: Option<NaiveDate>) -> String {
     match day {
-        Some(day) => format!("/tasters?month={}&day={}#day-sessions", month_key(month), day.format("%Y-%m-%d")),
+        Some(day) => format!("/tasters?month={}&day={day}#day-sessions", month_key(month)),
         None => format!("/tasters?month={}", month_key(month)),
     }
 }

@@ -6,7 +6,7 @@ use crate::components::clock::use_enhanced;
 use crate::domain::calendar::{phase, Phase};
 use crate::domain::clock_words::format_range;
 use crate::models::{TasterSession, TasterStatus};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use leptos::prelude::*;
 
 /// The words of a session's calendar entry.
@@ -20,7 +20,13 @@ pub fn calendar_links(t: &TasterSession) -> (String, String) {
         "Free taster session. No need to book, just turn up.\nJoin on Zoom: {}\nMeeting ID: {}\nPasscode: {}",
         t.zoom_url, t.meeting_id, t.passcode
     );
-    let compact = |d: DateTime<Utc>| d.format("%Y%m%dT%H%M%SZ").to_string();
+    // Written out by hand: no date formatter in the browser.
+    let compact = |d: DateTime<Utc>| {
+        format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", d.year(), d.month(), d.day(), d.hour(), d.minute(), d.second())
+    };
+    let iso = |d: DateTime<Utc>| {
+        format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", d.year(), d.month(), d.day(), d.hour(), d.minute(), d.second())
+    };
     let google = form_urlencoded::Serializer::new(String::new())
         .append_pair("action", "TEMPLATE")
         .append_pair("text", calendar_title())
@@ -32,8 +38,8 @@ pub fn calendar_links(t: &TasterSession) -> (String, String) {
         .append_pair("path", "/calendar/action/compose")
         .append_pair("rru", "addevent")
         .append_pair("subject", calendar_title())
-        .append_pair("startdt", &t.starts_at.to_rfc3339())
-        .append_pair("enddt", &t.ends_at.to_rfc3339())
+        .append_pair("startdt", &iso(t.starts_at))
+        .append_pair("enddt", &iso(t.ends_at))
         .append_pair("body", &details)
         .append_pair("location", &t.zoom_url)
         .finish();
@@ -237,6 +243,6 @@ mod tests {
         let (google, outlook) = calendar_links(&session());
         assert!(google.contains("dates=20261202T160000Z%2F20261202T170000Z"), "{google}");
         assert!(google.contains("Passcode%3A+114640"), "{google}");
-        assert!(outlook.contains("startdt=2026-12-02T16%3A00%3A00%2B00%3A00"), "{outlook}");
+        assert!(outlook.contains("startdt=2026-12-02T16%3A00%3A00Z"), "{outlook}");
     }
 }

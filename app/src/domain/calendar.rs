@@ -1,7 +1,7 @@
 //! Month grids and keyboard movement for the taster calendar (the WAI-ARIA date grid
 //! pattern), and the phase of a session by the clock. Plain Rust for both targets.
 
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The first day of the month `day` is in.
@@ -27,7 +27,7 @@ pub fn month_key(day: NaiveDate) -> String {
 
 /// "December 2026".
 pub fn month_title(day: NaiveDate) -> String {
-    day.format("%B %Y").to_string()
+    format!("{} {}", super::clock_words::month_name(day), day.year())
 }
 
 /// The same day `months` months away, clamped to the end of a shorter month.
@@ -130,11 +130,6 @@ pub fn phase(now: DateTime<Utc>, start: DateTime<Utc>, end: DateTime<Utc>) -> Ph
     } else {
         Phase::Upcoming
     }
-}
-
-/// The full weekday name, e.g. "Wednesday".
-pub fn weekday_name(day: Weekday) -> &'static str {
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][day.num_days_from_monday() as usize]
 }
 
 #[cfg(test)]

@@ -1,11 +1,42 @@
 //! Times and dates in NHS style — "4pm", "4:30pm", "midday", "Wednesday 2 December 2026" —
 //! for any wall clock: the server uses them for UK time, the browser for the viewer's own.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-/// "Wednesday 2 December 2026".
+/// Month names, January first.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Weekday names, Monday first.
+pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// "December" for a day in December.
+pub fn month_name(day: NaiveDate) -> &'static str {
+    MONTHS[day.month0() as usize]
+}
+
+/// "Wednesday 2 December 2026". Spelled out by hand rather than with a format string, so the
+/// browser carries no date formatter.
 pub fn format_date(day: NaiveDate) -> String {
-    day.format("%A %-d %B %Y").to_string()
+    format!(
+        "{} {} {} {}",
+        WEEKDAYS[day.weekday().num_days_from_monday() as usize],
+        day.day(),
+        month_name(day),
+        day.year()
+    )
 }
 
 /// NHS style for a time of day: no leading zero, no ":00", and words for 12:00 and 00:00.
@@ -65,6 +96,12 @@ mod tests {
         assert_eq!(format_clock(hm(9, 0)), "9am");
         assert_eq!(format_clock(hm(9, 5)), "9:05am");
         assert_eq!(format_clock(hm(15, 45)), "3:45pm");
+    }
+
+    #[test]
+    fn dates_are_spelled_out_in_full() {
+        assert_eq!(format_date(NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()), "Tuesday 5 January 2027");
+        assert_eq!(format_date(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()), "Sunday 29 November 2026");
     }
 
     #[test]

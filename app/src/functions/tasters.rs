@@ -10,12 +10,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TasterCalendar {
     /// Today in the UK.
+    #[serde(with = "crate::models::wire::day")]
     pub today: NaiveDate,
     /// The server's clock at rendering: the browser starts from it, so hydration matches.
+    #[serde(with = "crate::models::wire::millis")]
     pub now: DateTime<Utc>,
     /// The first day of the month to show.
+    #[serde(with = "crate::models::wire::day")]
     pub month: NaiveDate,
     /// The day whose sessions to show (from `?day=`), if any.
+    #[serde(with = "crate::models::wire::day_option")]
     pub day: Option<NaiveDate>,
     /// Every session, past and future, earliest first.
     pub sessions: Vec<TasterSession>,
@@ -27,6 +31,7 @@ pub struct TasterCalendar {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TasterPageData {
     pub session: TasterSession,
+    #[serde(with = "crate::models::wire::millis")]
     pub now: DateTime<Utc>,
 }
 

@@ -7,7 +7,7 @@ use crate::components::outcome::{outcome_sentence, NextSteps};
 use crate::components::places::{use_live_refresh, PlacesPanel};
 use crate::domain::allocation::AllocationState;
 use crate::errors::AppError;
-use crate::functions::applications::get_application_status;
+use crate::functions::applications::{get_application_status, get_status_html};
 use crate::models::ApplicationStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -115,74 +115,84 @@ pub fn StatusPage() -> impl IntoView {
     let query = use_query_map();
     with_status("Your application – Compassionate leadership", move |status| {
         let done = query.read_untracked().get("done").unwrap_or_default();
+        let token = status.status_token.clone();
+        let html = status_html(status);
         view! {
-            <LiveStatus status done />
+            <ActionBanner done />
+            <LiveStatus token html />
             <PlacesPanel />
         }
     })
 }
 
-/// The status itself: an island that refreshes when the event stream says something changed
-/// (an offer made, someone ahead leaving the queue), at most every one and a half seconds.
+/// The status as HTML, rendered on the server: the page's first render and each refresh.
+pub fn status_html(status: ApplicationStatus) -> String {
+    use leptos::tachys::view::RenderHtml;
+    view! { <StatusBody status /> }.to_html()
+}
+
+/// The state, the queue, and what the applicant can do.
+#[component]
+fn StatusBody(status: ApplicationStatus) -> impl IntoView {
+    let token = status.status_token.clone();
+    let state = status.state;
+    view! {
+        <span class="caption">{format!("Reference {}", status.reference)}</span>
+        <h1>"Your application"</h1>
+        <dl class="summary-list">
+            <div class="summary-list__row">
+                <dt>"Status"</dt>
+                <dd><strong class=format!("tag tag--{}", state.as_str())>{state.label()}</strong></dd>
+            </div>
+            <div class="summary-list__row">
+                <dt>"Applied"</dt>
+                <dd>{status.submitted_uk.clone()}</dd>
+            </div>
+            <div class="summary-list__row">
+                <dt>"Courses chosen"</dt>
+                <dd>{if status.choices.is_empty() { "Any course".to_string() } else { status.choices.join(", then ") }}</dd>
+            </div>
+        </dl>
+        <p class="lead" role="status">{outcome_sentence(&status)}</p>
+        {(state == AllocationState::Offered).then(|| {
+            let token = token.clone();
+            view! {
+                <form method="post" action=format!("/status/{token}/accept") class="button-group">
+                    <button type="submit" class="button">"Accept the place"</button>
+                    <a class="button button--secondary" href=format!("/status/{token}/decline")>"Decline the place"</a>
+                </form>
+            }
+        })}
+        <NextSteps status=status.clone() />
+        {state.can_withdraw().then(|| {
+            view! {
+                <h2>"If you can no longer take part"</h2>
+                <p><a href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
+            }
+        })}
+    }
+}
+
+/// The status kept current: an island that, when the event stream says something changed (an
+/// offer made, someone ahead leaving the queue), fetches the status again as HTML, at most
+/// every one and a half seconds.
 #[island]
-fn LiveStatus(status: ApplicationStatus, done: String) -> impl IntoView {
-    let current = RwSignal::new(status);
+fn LiveStatus(token: String, html: String) -> impl IntoView {
+    let html = RwSignal::new(html);
     let refresh = use_live_refresh(std::time::Duration::from_millis(1500));
     Effect::new(move |previous: Option<u64>| {
         let round = refresh.get();
         if previous.is_some() {
-            let token = current.with_untracked(|s| s.status_token.clone());
+            let token = token.clone();
             leptos::task::spawn_local(async move {
-                if let Ok(fresh) = get_application_status(token).await {
-                    current.set(fresh);
+                if let Ok(fresh) = get_status_html(token).await {
+                    html.set(fresh);
                 }
             });
         }
         round
     });
-    view! {
-        <ActionBanner done />
-        {move || {
-            let status = current.get();
-            let token = status.status_token.clone();
-            let state = status.state;
-            view! {
-                <span class="caption">{format!("Reference {}", status.reference)}</span>
-                <h1>"Your application"</h1>
-                <dl class="summary-list">
-                    <div class="summary-list__row">
-                        <dt>"Status"</dt>
-                        <dd><strong class=format!("tag tag--{}", state.as_str())>{state.label()}</strong></dd>
-                    </div>
-                    <div class="summary-list__row">
-                        <dt>"Applied"</dt>
-                        <dd>{status.submitted_uk.clone()}</dd>
-                    </div>
-                    <div class="summary-list__row">
-                        <dt>"Courses chosen"</dt>
-                        <dd>{if status.choices.is_empty() { "Any course".to_string() } else { status.choices.join(", then ") }}</dd>
-                    </div>
-                </dl>
-                <p class="lead" role="status">{outcome_sentence(&status)}</p>
-                {(state == AllocationState::Offered).then(|| {
-                    let token = token.clone();
-                    view! {
-                        <form method="post" action=format!("/status/{token}/accept") class="button-group">
-                            <button type="submit" class="button">"Accept the place"</button>
-                            <a class="button button--secondary" href=format!("/status/{token}/decline")>"Decline the place"</a>
-                        </form>
-                    }
-                })}
-                <NextSteps status=status.clone() />
-                {state.can_withdraw().then(|| {
-                    view! {
-                        <h2>"If you can no longer take part"</h2>
-                        <p><a href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
-                    }
-                })}
-            }
-        }}
-    }
+    view! { <div class="live-status" inner_html=move || html.get()></div> }
 }
 
 /// The banner after an action on the status page (`?done=…`).

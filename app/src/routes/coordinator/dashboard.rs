@@ -3,7 +3,7 @@
 
 use super::{gate, CoordinatorNav};
 use crate::components::places::use_live_refresh;
-use crate::functions::coordinator::get_dashboard;
+use crate::functions::coordinator::{get_dashboard, get_dashboard_html};
 use crate::models::Dashboard;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,85 +17,91 @@ pub fn DashboardPage() -> impl IntoView {
         <CoordinatorNav />
         <h1>"Dashboard"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move { gate(data.await, |initial| view! { <LiveDashboard initial /> }.into_any()) })}
+            {move || Suspend::new(async move {
+                gate(data.await, |dashboard| view! { <LiveDashboard html=dashboard_html(dashboard) /> }.into_any())
+            })}
         </Suspense>
     }
 }
 
-/// The figures: an island that refreshes itself when the event stream says something changed,
-/// so new applications appear without a reload.
+/// The dashboard's figures as HTML, rendered on the server.
+pub fn dashboard_html(dashboard: Dashboard) -> String {
+    use leptos::tachys::view::RenderHtml;
+    view! { <DashboardBody d=dashboard /> }.to_html()
+}
+
+/// The figures kept current: an island that fetches them again as HTML when the event stream
+/// says something changed, so new applications appear without a reload.
 #[island]
-fn LiveDashboard(initial: Dashboard) -> impl IntoView {
-    let current = RwSignal::new(initial);
+fn LiveDashboard(html: String) -> impl IntoView {
+    let html = RwSignal::new(html);
     let refresh = use_live_refresh(std::time::Duration::from_millis(800));
     Effect::new(move |previous: Option<u64>| {
         let round = refresh.get();
         if previous.is_some() {
             leptos::task::spawn_local(async move {
-                if let Ok(fresh) = get_dashboard().await {
-                    current.set(fresh);
+                if let Ok(fresh) = get_dashboard_html().await {
+                    html.set(fresh);
                 }
             });
         }
         round
     });
-    move || {
-        let d = current.get();
-        {
-            {
-                let f = d.funnel.clone();
-                view! {
-                        <h2>"Places"</h2>
-                        <div class="table-wrap">
-                            <table class="table">
-                                <thead><tr>
-                                    <th scope="col">"Cohort"</th><th scope="col">"Status"</th><th scope="col" class="num">"Capacity"</th>
-                                    <th scope="col" class="num">"Allocated"</th><th scope="col" class="num">"Offered"</th>
-                                    <th scope="col" class="num">"Waiting"</th><th scope="col" class="num">"Places left"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {d.cohorts.into_iter().map(|c| view! {
-                                        <tr data-cohort=c.cohort.id>
-                                            <th scope="row"><a href=format!("/coordinator/cohorts/{}", c.cohort.id)>{c.cohort.name.clone()}</a></th>
-                                            <td data-label="Status">{c.cohort.status.clone()}</td>
-                                            <td class="num" data-label="Capacity">{c.cohort.capacity}</td>
-                                            <td class="num" data-label="Allocated">{c.allocated}</td>
-                                            <td class="num" data-label="Offered">{c.offered}</td>
-                                            <td class="num" data-label="Waiting">{c.waiting}</td>
-                                            <td class="num places-cell" data-label="Places left">{c.cohort.places_remaining}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <h2>"From taster to place"</h2>
-                        <dl class="funnel">
-                            <div><dt>"Attended a taster"</dt><dd>{f.attended}</dd></div>
-                            <div><dt>"Applied"</dt><dd>{f.applications}</dd></div>
-                            <div><dt>"Eligible"</dt><dd>{f.eligible}</dd></div>
-                            <div><dt>"Allocated"</dt><dd>{f.allocated}</dd></div>
-                        </dl>
-                        <h2>"Newest applications"</h2>
-                        <p class="hint">"New applications appear here as they arrive."</p>
-                        {if d.recent.is_empty() {
-                            view! { <p>"No applications yet."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="recent-list" aria-live="polite">
-                                    {d.recent.into_iter().map(|r| view! {
-                                        <li>
-                                            <a href=format!("/coordinator/applications/{}", r.id)>{r.reference.clone()}</a>
-                                            " · " {r.name.clone()} " · "
-                                            <strong class=format!("tag tag--{}", r.state.as_str())>{r.state.label()}</strong>
-                                            " · " <span class="hint">{r.submitted_uk.clone()}</span>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    }
-                    .into_any()
-            }
-        }
+    view! { <div class="live-dashboard" inner_html=move || html.get()></div> }
+}
+
+/// Places per cohort, the funnel, and the newest applications.
+#[component]
+fn DashboardBody(d: Dashboard) -> impl IntoView {
+    let f = d.funnel.clone();
+    view! {
+        <h2>"Places"</h2>
+        <div class="table-wrap">
+            <table class="table">
+                <thead><tr>
+                    <th scope="col">"Cohort"</th><th scope="col">"Status"</th><th scope="col" class="num">"Capacity"</th>
+                    <th scope="col" class="num">"Allocated"</th><th scope="col" class="num">"Offered"</th>
+                    <th scope="col" class="num">"Waiting"</th><th scope="col" class="num">"Places left"</th>
+                </tr></thead>
+                <tbody>
+                    {d.cohorts.into_iter().map(|c| view! {
+                        <tr data-cohort=c.cohort.id>
+                            <th scope="row"><a href=format!("/coordinator/cohorts/{}", c.cohort.id)>{c.cohort.name.clone()}</a></th>
+                            <td data-label="Status">{c.cohort.status.clone()}</td>
+                            <td class="num" data-label="Capacity">{c.cohort.capacity}</td>
+                            <td class="num" data-label="Allocated">{c.allocated}</td>
+                            <td class="num" data-label="Offered">{c.offered}</td>
+                            <td class="num" data-label="Waiting">{c.waiting}</td>
+                            <td class="num places-cell" data-label="Places left">{c.cohort.places_remaining}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h2>"From taster to place"</h2>
+        <dl class="funnel">
+            <div><dt>"Attended a taster"</dt><dd>{f.attended}</dd></div>
+            <div><dt>"Applied"</dt><dd>{f.applications}</dd></div>
+            <div><dt>"Eligible"</dt><dd>{f.eligible}</dd></div>
+            <div><dt>"Allocated"</dt><dd>{f.allocated}</dd></div>
+        </dl>
+        <h2>"Newest applications"</h2>
+        <p class="hint">"New applications appear here as they arrive."</p>
+        {if d.recent.is_empty() {
+            view! { <p>"No applications yet."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="recent-list" aria-live="polite">
+                    {d.recent.into_iter().map(|r| view! {
+                        <li>
+                            <a href=format!("/coordinator/applications/{}", r.id)>{r.reference.clone()}</a>
+                            " · " {r.name.clone()} " · "
+                            <strong class=format!("tag tag--{}", r.state.as_str())>{r.state.label()}</strong>
+                            " · " <span class="hint">{r.submitted_uk.clone()}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
     }
 }
