@@ -23,7 +23,7 @@ test-tools:
 
 build:
 	@echo "==> Building enrol (release: server and wasm; a first build takes about 8 minutes)"
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 test-rust:
 	@echo "==> Rust unit and integration tests"

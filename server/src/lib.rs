@@ -16,23 +16,41 @@ use app::state::AppState;
 use app::{shell, App};
 use axum::extract::MatchedPath;
 use axum::http::Request;
+use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-/// Coordinators' pages and files hold personal data: browsers and proxies must not keep them.
-async fn no_store_for_coordinators(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let private = request.uri().path().starts_with("/coordinator") || request.uri().path().starts_with("/status/");
+/// The built assets (`/pkg`): served precompressed (brotli or gzip, as made by
+/// `cargo leptos build --precompress`) when the client accepts it; kept by browsers for a year
+/// when their names carry a content hash, revalidated otherwise.
+fn assets(options: &leptos::config::LeptosOptions) -> Router {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let cache = if options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" };
+    Router::new()
+        .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(cache)))
+}
+
+/// Caching rules by address: coordinators' pages and status pages hold personal data, so
+/// browsers and proxies must not keep them; the favicon and the programme outline may be kept
+/// for a day.
+async fn cache_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
-    if private {
-        response
-            .headers_mut()
-            .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    let rule = if path.starts_with("/coordinator") || path.starts_with("/status/") {
+        Some("no-store")
+    } else if response.status().is_success() && [".ico", ".svg", ".pdf"].iter().any(|ext| path.ends_with(ext)) {
+        Some("public, max-age=86400")
+    } else {
+        None
+    };
+    if let Some(rule) = rule {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
     }
     response
 }
@@ -42,16 +60,18 @@ pub fn router(state: AppState) -> Router {
     // `/tasters/{id}` is served by `ics::routes`, which tells a page from a calendar file.
     let routes = generate_route_list_with_exclusions(App, Some(vec!["/tasters/{id}".to_string()]));
     let leptos_options = state.leptos_options.clone();
+    let assets = assets(&leptos_options);
     Router::new()
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), assets)
         .route("/healthz", get(health::healthz))
         .route("/api/v1/events", get(events::events))
         .merge(api::routes())
         .merge(forms::routes())
         .merge(ics::routes())
         .merge(coordinator::routes())
-        .layer(axum::middleware::from_fn(no_store_for_coordinators))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(cache_headers))
         .layer(CompressionLayer::new())
         .layer(
             // Log the route pattern, never the raw path: status links carry private tokens.

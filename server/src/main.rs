@@ -41,7 +41,15 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), String> {
-    let leptos_options = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
+    let mut leptos_options = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
+    // A release build made by cargo-leptos names its assets by hash and leaves the list beside
+    // the binary: use it when it is there.
+    let hash_list = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(leptos_options.hash_file.as_ref())));
+    if hash_list.is_some_and(|path| path.exists()) {
+        leptos_options.hash_files = true;
+    }
     let addr = leptos_options.site_addr;
 
     let settings = StoreSettings { offer_window: chrono::Duration::hours(config.offer_hours) };

@@ -80,3 +80,12 @@ async fn html_is_compressed_for_clients_that_accept_it() {
     let res = app.client.get(app.url("/")).header("accept-encoding", "br, gzip").send().await.expect("request");
     assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap_or("")), Some("br"));
 }
+
+#[tokio::test]
+async fn private_pages_are_never_cached_and_files_are_kept_a_day() {
+    let app = TestApp::spawn().await;
+    for path in ["/coordinator/login", "/status/000000000000000000000000000000000000000000000000"] {
+        let res = app.client.get(app.url(path)).send().await.expect("request");
+        assert_eq!(res.headers().get("cache-control").map(|v| v.to_str().unwrap_or("")), Some("no-store"), "{path}");
+    }
+}
