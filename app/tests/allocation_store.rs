@@ -291,3 +291,46 @@ async fn application_id(t: &TestStore, reference: &str) -> i64 {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn coordinator_writes_beside_the_writer_wait_their_turn_instead_of_failing() {
+    let t = TestStore::new().await;
+    add_cohort(&t.store, "Tuesdays", 5, 0).await;
+    let taster = add_taster(&t.store, "willow27").await;
+    let coordinator = add_coordinator(&t.store).await;
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let store = t.store.clone();
+        tasks.push(tokio::spawn(async move {
+            store.submit_application(application(&format!("w{i}@nhs.net"), Some("willow27"), &ANY), t0()).await.map(|_| ())
+        }));
+        let store = t.store.clone();
+        tasks.push(tokio::spawn(async move { add_cohort_named(&store, &format!("Extra {i}")).await }));
+        // Reads, then writes: the pattern that fails at once inside a deferred transaction.
+        let store = t.store.clone();
+        tasks.push(tokio::spawn(async move {
+            let change = if i % 2 == 0 { app::store::TasterChange::Cancel } else { app::store::TasterChange::Reinstate };
+            store.change_taster(taster, change, coordinator).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().expect("no write fails because another was busy");
+    }
+}
+
+async fn add_cohort_named(store: &app::store::Store, name: &str) -> Result<(), AppError> {
+    let first = t0() + Duration::weeks(2);
+    store
+        .create_cohort(
+            &app::store::NewCohort {
+                name: name.into(),
+                intake: "2027-03".into(),
+                capacity: 3,
+                status: "draft",
+                meetings: vec![(first, first + Duration::hours(2))],
+            },
+            None,
+        )
+        .await
+        .map(|_| ())
+}

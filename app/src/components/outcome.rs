@@ -74,12 +74,12 @@ pub fn NextSteps(status: ApplicationStatus) -> impl IntoView {
             <p>"Places go to people who have joined a taster session and completed this form. You did not give an attendance code, so the course team will check the Zoom attendance list instead."</p>
             <p>"If you have not joined a taster session yet, join one: there is no need to book, just turn up."</p>
             <p>"Once your attendance is confirmed, you get a place if one is free, or join the waiting list in the order applications became complete."</p>
-            <p><a href="/tasters">"See the taster sessions"</a></p>
+            <p><a class="link-standalone" href="/tasters">"See the taster sessions"</a></p>
         }
         .into_any(),
         AllocationState::Withdrawn | AllocationState::Declined | AllocationState::Expired => view! {
             <p>"If you would like a place on a course, you can apply again."</p>
-            <p><a href="/join">"Apply again"</a></p>
+            <p><a class="link-standalone" href="/join">"Apply again"</a></p>
         }
         .into_any(),
     }

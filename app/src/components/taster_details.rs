@@ -187,7 +187,7 @@ pub fn TasterDetails(
                         }
                     })
             }}
-            {page_link.then(|| view! { <p class="taster__page-link"><a href=format!("/tasters/{id}")>"Session page"<span class="visually-hidden">{format!(" for {}", taster.when_uk)}</span></a></p> })}
+            {page_link.then(|| view! { <p class="taster__page-link"><a class="link-standalone" href=format!("/tasters/{id}")>"Session page"<span class="visually-hidden">{format!(" for {}", taster.when_uk)}</span></a></p> })}
         </article>
     }
 }

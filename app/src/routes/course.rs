@@ -155,7 +155,7 @@ fn UpcomingTasters(tasters: Vec<TasterSession>) -> impl IntoView {
         <div class="card-list">
             {tasters.into_iter().map(|taster| view! { <TasterCard taster /> }).collect::<Vec<_>>()}
         </div>
-        <p><a href="/tasters">"See all taster sessions on the calendar"</a></p>
+        <p><a class="link-standalone" href="/tasters">"See all taster sessions on the calendar"</a></p>
     }
     .into_any()
 }

@@ -52,7 +52,7 @@ fn ApplicationsClosed() -> impl IntoView {
             <p>"Applications are not open at the moment. New courses are announced on the course page."</p>
         </div>
         <p>"You can still join a free taster session to find out more."</p>
-        <p><a href="/tasters">"See the taster sessions"</a></p>
+        <p><a class="link-standalone" href="/tasters">"See the taster sessions"</a></p>
     }
 }
 

@@ -15,6 +15,6 @@ pub fn NotFound() -> impl IntoView {
         <h1>"Page not found"</h1>
         <p>"If you typed the web address, check it is correct."</p>
         <p>"If you pasted the web address, check you copied the entire address."</p>
-        <p><a href="/">"Go to the course page"</a></p>
+        <p><a class="link-standalone" href="/">"Go to the course page"</a></p>
     }
 }

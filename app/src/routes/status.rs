@@ -49,7 +49,7 @@ fn UnknownApplication() -> impl IntoView {
         <h1>"We could not find that application"</h1>
         <p>"The link may be incomplete. Check you copied the whole link from your confirmation page."</p>
         <p>"If you no longer have your link, contact the course team with your work email address."</p>
-        <p><a href="/">"Go to the course page"</a></p>
+        <p><a class="link-standalone" href="/">"Go to the course page"</a></p>
     }
 }
 
@@ -167,7 +167,7 @@ fn StatusBody(status: ApplicationStatus) -> impl IntoView {
         {state.can_withdraw().then(|| {
             view! {
                 <h2>"If you can no longer take part"</h2>
-                <p><a href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
+                <p><a class="link-standalone" href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
             }
         })}
     }
@@ -228,7 +228,7 @@ pub fn WithdrawPage() -> impl IntoView {
         if !status.state.can_withdraw() {
             return view! {
                 <h1>"Your application has already ended"</h1>
-                <p><a href=format!("/status/{token}")>"Back to your application"</a></p>
+                <p><a class="link-standalone" href=format!("/status/{token}")>"Back to your application"</a></p>
             }
             .into_any();
         }
@@ -254,7 +254,7 @@ pub fn DeclinePage() -> impl IntoView {
         if status.state != AllocationState::Offered {
             return view! {
                 <h1>"There is no offer to decline"</h1>
-                <p><a href=format!("/status/{token}")>"Back to your application"</a></p>
+                <p><a class="link-standalone" href=format!("/status/{token}")>"Back to your application"</a></p>
             }
             .into_any();
         }

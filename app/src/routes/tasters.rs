@@ -178,7 +178,7 @@ pub fn TasterSessionPage() -> impl IntoView {
                             <span class="caption">"Compassionate leadership"</span>
                             <h1>"Free taster session"</h1>
                             <SessionDetails data />
-                            <p><a href="/tasters">"See all taster sessions"</a></p>
+                            <p><a class="link-standalone" href="/tasters">"See all taster sessions"</a></p>
                         }
                             .into_any()
                     }
@@ -207,6 +207,6 @@ fn UnknownSession() -> impl IntoView {
         <Title text="Session not found – Compassionate leadership" />
         <h1>"We could not find that taster session"</h1>
         <p>"It may have been removed, or the link may be incomplete."</p>
-        <p><a href="/tasters">"See all taster sessions"</a></p>
+        <p><a class="link-standalone" href="/tasters">"See all taster sessions"</a></p>
     }
 }

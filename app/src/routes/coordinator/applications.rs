@@ -204,7 +204,7 @@ pub fn ApplicationPage() -> impl IntoView {
                                 </form>
                             </details>
                         })}
-                        <p><a href="/coordinator/applications">"Back to applications"</a></p>
+                        <p><a class="link-standalone" href="/coordinator/applications">"Back to applications"</a></p>
                     }
                     .into_any()
                 })

@@ -134,7 +134,7 @@ pub fn ImportPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <p><a href="/coordinator/attendance">"Back to attendance"</a></p>
+                        <p><a class="link-standalone" href="/coordinator/attendance">"Back to attendance"</a></p>
                     }
                     .into_any()
                 })

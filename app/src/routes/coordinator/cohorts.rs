@@ -171,6 +171,6 @@ fn CohortFormView(data: CohortFormData) -> impl IntoView {
             <Radios id="status" name="status" legend="Status" options=statuses selected=form.status.clone() error=error_of(&errors, "status") />
             <button type="submit" class="button">{if editing.is_some() { "Save changes" } else { "Add the cohort" }}</button>
         </form>
-        <p><a href="/coordinator/cohorts">"Back to cohorts"</a></p>
+        <p><a class="link-standalone" href="/coordinator/cohorts">"Back to cohorts"</a></p>
     }
 }

@@ -29,7 +29,7 @@ pub fn gate<T>(result: Result<T, AppError>, page: impl FnOnce(T) -> AnyView) -> 
             view! {
                 <h1>"You do not have permission to see this page"</h1>
                 <p>"Only an admin can see it. Ask an admin if you need it."</p>
-                <p><a href="/coordinator">"Go to the dashboard"</a></p>
+                <p><a class="link-standalone" href="/coordinator">"Go to the dashboard"</a></p>
             }
             .into_any()
         }
@@ -38,7 +38,7 @@ pub fn gate<T>(result: Result<T, AppError>, page: impl FnOnce(T) -> AnyView) -> 
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(axum::http::StatusCode::NOT_FOUND);
             }
-            view! { <h1>"Not found"</h1> <p>{what}</p> <p><a href="/coordinator">"Go to the dashboard"</a></p> }
+            view! { <h1>"Not found"</h1> <p>{what}</p> <p><a class="link-standalone" href="/coordinator">"Go to the dashboard"</a></p> }
                 .into_any()
         }
         Err(error) => view! { <crate::components::load_error::LoadError error /> }.into_any(),
@@ -67,7 +67,7 @@ fn SignInNeeded() -> impl IntoView {
     });
     view! {
         <h1>"Sign in to continue"</h1>
-        <p><a href=href>"Sign in as a coordinator"</a></p>
+        <p><a class="link-standalone" href=href>"Sign in as a coordinator"</a></p>
     }
 }
 

@@ -157,7 +157,7 @@ fn TasterFormView(data: TasterFormData) -> impl IntoView {
             <TextInput id="passcode" label="Passcode" value=form.passcode.clone() error=error_of(&errors, "passcode") class="input input--width-10" spellcheck=false />
             <button type="submit" class="button">{if editing.is_some() { "Save changes" } else { "Add the session" }}</button>
         </form>
-        <p><a href="/coordinator/tasters">"Back to taster sessions"</a></p>
+        <p><a class="link-standalone" href="/coordinator/tasters">"Back to taster sessions"</a></p>
     }
 }
 
@@ -179,7 +179,7 @@ pub fn CodeScreenPage() -> impl IntoView {
                             <p class="code-screen__hint">"Type this code into the joining form when you apply for a place."</p>
                             <p class="code-screen__when">{t.session.when_uk.clone()}</p>
                         </div>
-                        <p><a href=format!("/coordinator/tasters/{}", t.session.id)>"Back to the session"</a></p>
+                        <p><a class="link-standalone" href=format!("/coordinator/tasters/{}", t.session.id)>"Back to the session"</a></p>
                     }
                     .into_any(),
                     None => view! { <p>"No such session."</p> }.into_any(),

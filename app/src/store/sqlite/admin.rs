@@ -55,7 +55,7 @@ pub async fn taster(pool: &SqlitePool, id: i64) -> Result<Option<TasterAdmin>, A
 
 /// Adds a taster session, audited.
 pub async fn create_taster(pool: &SqlitePool, taster: &NewTaster, by: i64) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_immediate(pool).await?;
     let now = Utc::now();
     let id = insert_taster(&mut tx, taster, now).await?;
     record_audit(
@@ -117,7 +117,7 @@ pub enum TasterChange {
 
 /// Changes a taster session, audited with the values before and after.
 pub async fn change_taster(pool: &SqlitePool, id: i64, change: TasterChange, by: i64) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_immediate(pool).await?;
     let now = Utc::now();
     let before = taster_in(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("No such taster session".into()))?;
     let (action, result) = match &change {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 /// Adds a cohort and its meetings in one transaction (audited when a coordinator, `by`, adds it).
 pub async fn insert(pool: &SqlitePool, cohort: &NewCohort, by: Option<i64>) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_immediate(pool).await?;
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO cohort (course_id, name, intake, capacity, status, created_at)
          VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), ?, ?, ?, ?, ?)

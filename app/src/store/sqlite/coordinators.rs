@@ -8,7 +8,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 /// Adds an account (audited when an admin, `by`, adds it); an address in use is a conflict.
 pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator, by: Option<i64>) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_immediate(pool).await?;
     let result = sqlx::query_scalar::<_, i64>(
         "INSERT INTO coordinator (email, email_key, name, role, password_hash, created_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -185,7 +185,7 @@ pub async fn set_disabled(
     disabled_at: Option<DateTime<Utc>>,
     by: i64,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_immediate(pool).await?;
     let before: Option<Option<DateTime<Utc>>> = sqlx::query_scalar("SELECT disabled_at FROM coordinator WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut *tx)

@@ -62,3 +62,10 @@ async fn open_pool(url: &str) -> Result<(SqlitePool, SqliteConnectOptions), Open
     sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
     Ok((pool, options))
 }
+
+/// A write transaction that takes SQLite's write lock at once. A deferred transaction that
+/// reads before it writes fails at once (SQLITE_BUSY, no waiting) when another connection
+/// commits in between; taking the lock first makes it wait its turn instead.
+pub async fn begin_immediate(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}

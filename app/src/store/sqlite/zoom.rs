@@ -21,7 +21,7 @@ pub async fn create_import(
     report: &Report,
     by: i64,
 ) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_immediate(pool).await?;
     let now = Utc::now();
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM taster_session WHERE id = ?")
         .bind(taster_session_id)
