@@ -302,14 +302,18 @@ async fn coordinator_writes_beside_the_writer_wait_their_turn_instead_of_failing
     for i in 0..30 {
         let store = t.store.clone();
         tasks.push(tokio::spawn(async move {
-            store.submit_application(application(&format!("w{i}@nhs.net"), Some("willow27"), &ANY), t0()).await.map(|_| ())
+            store
+                .submit_application(application(&format!("w{i}@nhs.net"), Some("willow27"), &ANY), t0())
+                .await
+                .map(|_| ())
         }));
         let store = t.store.clone();
         tasks.push(tokio::spawn(async move { add_cohort_named(&store, &format!("Extra {i}")).await }));
         // Reads, then writes: the pattern that fails at once inside a deferred transaction.
         let store = t.store.clone();
         tasks.push(tokio::spawn(async move {
-            let change = if i % 2 == 0 { app::store::TasterChange::Cancel } else { app::store::TasterChange::Reinstate };
+            let change =
+                if i % 2 == 0 { app::store::TasterChange::Cancel } else { app::store::TasterChange::Reinstate };
             store.change_taster(taster, change, coordinator).await
         }));
     }

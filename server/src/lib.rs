@@ -9,6 +9,7 @@ pub mod events;
 pub mod forms;
 pub mod health;
 pub mod ics;
+pub mod page_cache;
 pub mod render;
 pub mod tasks;
 
@@ -72,6 +73,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(cache_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(state.store.commits(), state.live.clone()),
+            page_cache::cached,
+        ))
         .layer(CompressionLayer::new())
         .layer(
             // Log the route pattern, never the raw path: status links carry private tokens.

@@ -136,3 +136,24 @@ async fn the_stream_carries_no_personal_data() {
     let (_, data) = tokio::time::timeout(Duration::from_secs(1), events.next()).await.unwrap();
     assert!(!data.contains("private.person") && !data.contains("Sam Jones"));
 }
+
+#[tokio::test]
+async fn the_public_pages_never_show_a_figure_older_than_the_live_counter() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(12, "willow27").await;
+    let (_, before) = app.get("/join").await;
+    assert!(before.contains("12 places left"));
+    let (_, again) = app.get("/join").await;
+    assert_eq!(before.len(), again.len(), "a second visit is served the same page");
+    app.post_json("/api/v1/applications", &api_application("a@nhs.net", Some("willow27"))).await;
+    // Within a moment of the allocation, the page shows the new figure.
+    let mut seen = String::new();
+    for _ in 0..20 {
+        seen = app.get("/join").await.1;
+        if seen.contains("11 places left") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(seen.contains("11 places left"), "the page kept the old figure");
+}

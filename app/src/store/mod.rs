@@ -103,7 +103,7 @@ impl Store {
         on_backend!(self, db => db.pool.close().await)
     }
 
-    /// Ticks after every committed change to applications or places.
+    /// Ticks after every committed change: applications, places, cohorts, taster sessions.
     pub fn commits(&self) -> watch::Receiver<u64> {
         on_backend!(self, db => db.writer.commits())
     }
@@ -136,7 +136,9 @@ impl Store {
 
     /// Adds a taster session; returns its id.
     pub async fn insert_taster(&self, taster: &NewTaster) -> Result<i64, AppError> {
-        on_backend!(self, db => sqlite::tasters::insert(&db.pool, taster).await)
+        let id = on_backend!(self, db => sqlite::tasters::insert(&db.pool, taster).await)?;
+        self.changed();
+        Ok(id)
     }
 
     /// The start, end and attendance code of the last session that started before `now`.
@@ -341,12 +343,16 @@ impl Store {
 
     /// Adds a taster session, audited as `by`.
     pub async fn create_taster(&self, taster: &NewTaster, by: i64) -> Result<i64, AppError> {
-        on_backend!(self, db => sqlite::admin::create_taster(&db.pool, taster, by).await)
+        let id = on_backend!(self, db => sqlite::admin::create_taster(&db.pool, taster, by).await)?;
+        self.changed();
+        Ok(id)
     }
 
     /// Changes a taster session (details, cancellation, attendance code), audited as `by`.
     pub async fn change_taster(&self, id: i64, change: TasterChange, by: i64) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::admin::change_taster(&db.pool, id, change, by).await)
+        on_backend!(self, db => sqlite::admin::change_taster(&db.pool, id, change, by).await)?;
+        self.changed();
+        Ok(())
     }
 
     /// Every cohort, drafts too, with allocated, offered and waiting counts.
