@@ -296,7 +296,10 @@ async fn application_id(t: &TestStore, reference: &str) -> i64 {
 async fn coordinator_writes_beside_the_writer_wait_their_turn_instead_of_failing() {
     let t = TestStore::new().await;
     add_cohort(&t.store, "Tuesdays", 5, 0).await;
-    let taster = add_taster(&t.store, "willow27").await;
+    add_taster(&t.store, "willow27").await;
+    // Another session to cancel and reinstate meanwhile (cancelling the code's own session
+    // would rightly refuse its code).
+    let taster = add_taster(&t.store, "heron11").await;
     let coordinator = add_coordinator(&t.store).await;
     let mut tasks = Vec::new();
     for i in 0..30 {
