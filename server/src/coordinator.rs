@@ -16,7 +16,8 @@ use app::functions::coordinator::{AccountForm, ActionProblem, CreatedPassword, D
 use app::models::{ApplicationFilter, CoordinatorUser, Role};
 use app::state::AppState;
 use app::store::{AttendanceSource, CohortUpdate, NewCohort, NewCoordinator, NewTaster, TasterChange};
-use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -79,6 +80,25 @@ async fn guard(state: &AppState, headers: &HeaderMap, role: Role) -> Result<Coor
         Err(AppError::Unauthorised) => Err(Redirect::to("/coordinator/login").into_response()),
         Err(AppError::Forbidden) => Err((StatusCode::FORBIDDEN, "Only an admin can do that.").into_response()),
         Err(other) => Err(problem(other)),
+    }
+}
+
+/// The signed-in coordinator, as an extractor that runs before the request body is read: when
+/// nobody is signed in the answer is the sign-in page, and without the role (an admin's
+/// action, `ADMIN = true`) it is 403.
+pub struct Signed<const ADMIN: bool>(pub CoordinatorUser);
+
+/// Any signed-in coordinator.
+pub type AnyCoordinator = Signed<false>;
+/// A signed-in admin.
+pub type Admin = Signed<true>;
+
+impl<const ADMIN: bool> FromRequestParts<AppState> for Signed<ADMIN> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let role = if ADMIN { Role::Admin } else { Role::Coordinator };
+        guard(state, &parts.headers, role).await.map(Signed)
     }
 }
 
@@ -156,11 +176,12 @@ fn new_taster(input: &TasterInput, attendance_code: String) -> NewTaster {
     }
 }
 
-async fn create_taster(State(state): State<AppState>, headers: HeaderMap, Form(pairs): Pairs) -> Response {
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
+async fn create_taster(
+    State(state): State<AppState>,
+    Signed(user): AnyCoordinator,
+    headers: HeaderMap,
+    Form(pairs): Pairs,
+) -> Response {
     let form = TasterForm::from_pairs(pairs);
     let input = match form.parse() {
         Ok(input) => input,
@@ -179,14 +200,11 @@ async fn create_taster(State(state): State<AppState>, headers: HeaderMap, Form(p
 
 async fn edit_taster(
     State(state): State<AppState>,
+    Signed(user): AnyCoordinator,
     headers: HeaderMap,
     Path(id): Path<i64>,
     Form(pairs): Pairs,
 ) -> Response {
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
     let form = TasterForm::from_pairs(pairs);
     let input = match form.parse() {
         Ok(input) => input,
@@ -200,27 +218,27 @@ async fn edit_taster(
     }
 }
 
-async fn change_taster(state: AppState, headers: HeaderMap, id: i64, change: TasterChange, done: &str) -> Response {
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
+async fn change_taster(state: AppState, user: CoordinatorUser, id: i64, change: TasterChange, done: &str) -> Response {
     match state.store.change_taster(id, change, user.id).await {
         Ok(()) => see(&format!("/coordinator/tasters/{id}?done={done}")),
         Err(error) => problem(error),
     }
 }
 
-async fn cancel_taster(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    change_taster(state, headers, id, TasterChange::Cancel, "cancelled").await
+async fn cancel_taster(State(state): State<AppState>, Signed(user): AnyCoordinator, Path(id): Path<i64>) -> Response {
+    change_taster(state, user, id, TasterChange::Cancel, "cancelled").await
 }
 
-async fn reinstate_taster(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    change_taster(state, headers, id, TasterChange::Reinstate, "reinstated").await
+async fn reinstate_taster(
+    State(state): State<AppState>,
+    Signed(user): AnyCoordinator,
+    Path(id): Path<i64>,
+) -> Response {
+    change_taster(state, user, id, TasterChange::Reinstate, "reinstated").await
 }
 
-async fn regenerate_code(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    change_taster(state, headers, id, TasterChange::Code(app::tokens::attendance_code()), "new-code").await
+async fn regenerate_code(State(state): State<AppState>, Signed(user): AnyCoordinator, Path(id): Path<i64>) -> Response {
+    change_taster(state, user, id, TasterChange::Code(app::tokens::attendance_code()), "new-code").await
 }
 
 fn meetings(starts: &[chrono::NaiveDateTime], minutes: i64) -> Vec<(chrono::DateTime<Utc>, chrono::DateTime<Utc>)> {
@@ -233,11 +251,12 @@ fn meetings(starts: &[chrono::NaiveDateTime], minutes: i64) -> Vec<(chrono::Date
         .collect()
 }
 
-async fn create_cohort(State(state): State<AppState>, headers: HeaderMap, Form(pairs): Pairs) -> Response {
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
+async fn create_cohort(
+    State(state): State<AppState>,
+    Signed(user): AnyCoordinator,
+    headers: HeaderMap,
+    Form(pairs): Pairs,
+) -> Response {
     let form = CohortForm::from_pairs(pairs);
     let input = match form.parse_new() {
         Ok(input) => input,
@@ -262,14 +281,11 @@ async fn create_cohort(State(state): State<AppState>, headers: HeaderMap, Form(p
 
 async fn edit_cohort(
     State(state): State<AppState>,
+    Signed(user): AnyCoordinator,
     headers: HeaderMap,
     Path(id): Path<i64>,
     Form(pairs): Pairs,
 ) -> Response {
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
     let form = CohortForm::from_pairs(pairs);
     let path = format!("/coordinator/cohorts/{id}");
     let input = match form.parse_edit() {
@@ -291,12 +307,9 @@ async fn edit_cohort(
 
 async fn export_csv(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: AnyCoordinator,
     Query(filter): Query<ApplicationFilter>,
 ) -> Response {
-    if let Err(answer) = guard(&state, &headers, Role::Coordinator).await {
-        return answer;
-    }
     let rows = match state.store.applications(&filter).await {
         Ok(rows) => rows,
         Err(error) => return problem(error),
@@ -358,14 +371,11 @@ async fn after_application(
 
 async fn confirm_attendance(
     State(state): State<AppState>,
+    Signed(user): AnyCoordinator,
     headers: HeaderMap,
     Path(id): Path<i64>,
     Form(pairs): Pairs,
 ) -> Response {
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
     let result = match value(&pairs, "taster_session_id").parse::<i64>() {
         Ok(taster) => {
             state.store.confirm_attendance(id, taster, AttendanceSource::Manual, Some(user.id), Utc::now()).await
@@ -375,25 +385,23 @@ async fn confirm_attendance(
     after_application(state, &headers, id, result, "attendance-confirmed").await
 }
 
-async fn withdraw(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
+async fn withdraw(
+    State(state): State<AppState>,
+    Signed(user): AnyCoordinator,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
     let result = state.store.withdraw_by_id(id, user.id, Utc::now()).await;
     after_application(state, &headers, id, result, "withdrawn").await
 }
 
 async fn move_cohort(
     State(state): State<AppState>,
+    Signed(user): AnyCoordinator,
     headers: HeaderMap,
     Path(id): Path<i64>,
     Form(pairs): Pairs,
 ) -> Response {
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
     let result = match value(&pairs, "cohort_id").parse::<i64>() {
         Ok(cohort) => state.store.move_to_cohort(id, cohort, user.id, Utc::now()).await,
         Err(_) => Err(AppError::invalid("cohort_id", "Choose the cohort to move them to")),
@@ -404,12 +412,12 @@ async fn move_cohort(
 /// The largest report accepted (a report of a few hundred people is a few tens of KB).
 const MAX_REPORT_BYTES: usize = 1024 * 1024;
 
-async fn upload_report(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+async fn upload_report(
+    State(state): State<AppState>,
+    Signed(user): AnyCoordinator,
+    request: axum::extract::Request,
+) -> Response {
     let headers = request.headers().clone();
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
     // Read the body only once the caller is known to be allowed to send it.
     let mut multipart = match Multipart::from_request(request, &state).await {
         Ok(multipart) => multipart,
@@ -467,11 +475,13 @@ async fn upload_report(State(state): State<AppState>, request: axum::extract::Re
     }
 }
 
-async fn decide(state: AppState, headers: HeaderMap, id: i64, confirm: bool, pairs: Vec<(String, String)>) -> Response {
-    let user = match guard(&state, &headers, Role::Coordinator).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
+async fn decide(
+    state: AppState,
+    user: CoordinatorUser,
+    id: i64,
+    confirm: bool,
+    pairs: Vec<(String, String)>,
+) -> Response {
     let chosen = value(&pairs, "application_id").parse::<i64>().ok();
     let back = value(&pairs, "import_id")
         .parse::<i64>()
@@ -487,27 +497,28 @@ async fn decide(state: AppState, headers: HeaderMap, id: i64, confirm: bool, pai
 
 async fn confirm_attendee(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Signed(user): AnyCoordinator,
     Path(id): Path<i64>,
     Form(pairs): Pairs,
 ) -> Response {
-    decide(state, headers, id, true, pairs).await
+    decide(state, user, id, true, pairs).await
 }
 
 async fn reject_attendee(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Signed(user): AnyCoordinator,
     Path(id): Path<i64>,
     Form(pairs): Pairs,
 ) -> Response {
-    decide(state, headers, id, false, pairs).await
+    decide(state, user, id, false, pairs).await
 }
 
-async fn create_account(State(state): State<AppState>, headers: HeaderMap, Form(pairs): Pairs) -> Response {
-    let user = match guard(&state, &headers, Role::Admin).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
+async fn create_account(
+    State(state): State<AppState>,
+    Signed(user): Admin,
+    headers: HeaderMap,
+    Form(pairs): Pairs,
+) -> Response {
     let form = AccountForm {
         name: value(&pairs, "name").trim().to_string(),
         email: value(&pairs, "email").trim().to_string(),
@@ -550,11 +561,7 @@ async fn create_account(State(state): State<AppState>, headers: HeaderMap, Form(
     }
 }
 
-async fn set_disabled(state: AppState, headers: HeaderMap, id: i64, disabled: bool) -> Response {
-    let user = match guard(&state, &headers, Role::Admin).await {
-        Ok(user) => user,
-        Err(answer) => return answer,
-    };
+async fn set_disabled(state: AppState, user: CoordinatorUser, id: i64, disabled: bool) -> Response {
     if id == user.id {
         return see("/coordinator/accounts?done=not-yourself");
     }
@@ -564,12 +571,12 @@ async fn set_disabled(state: AppState, headers: HeaderMap, id: i64, disabled: bo
     }
 }
 
-async fn disable_account(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    set_disabled(state, headers, id, true).await
+async fn disable_account(State(state): State<AppState>, Signed(user): Admin, Path(id): Path<i64>) -> Response {
+    set_disabled(state, user, id, true).await
 }
 
-async fn enable_account(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    set_disabled(state, headers, id, false).await
+async fn enable_account(State(state): State<AppState>, Signed(user): Admin, Path(id): Path<i64>) -> Response {
+    set_disabled(state, user, id, false).await
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ pub async fn taster(pool: &SqlitePool, id: i64) -> Result<Option<TasterAdmin>, A
 pub async fn create_taster(pool: &SqlitePool, taster: &NewTaster, by: i64) -> Result<i64, AppError> {
     let mut tx = super::begin_immediate(pool).await?;
     let now = Utc::now();
-    let id = insert_taster(&mut tx, taster, now).await?;
+    let id = super::tasters::insert_in(&mut tx, taster, now).await?;
     record_audit(
         &mut tx,
         &AuditEntry {
@@ -76,32 +76,6 @@ pub async fn create_taster(pool: &SqlitePool, taster: &NewTaster, by: i64) -> Re
     .await?;
     tx.commit().await?;
     Ok(id)
-}
-
-async fn insert_taster(conn: &mut SqliteConnection, taster: &NewTaster, now: DateTime<Utc>) -> Result<i64, AppError> {
-    let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO taster_session
-            (course_id, starts_at, ends_at, zoom_url, meeting_id, passcode, attendance_code, status, created_at, updated_at)
-         VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
-         RETURNING id",
-    )
-    .bind(taster.starts_at)
-    .bind(taster.ends_at)
-    .bind(&taster.zoom_url)
-    .bind(&taster.meeting_id)
-    .bind(&taster.passcode)
-    .bind(&taster.attendance_code)
-    .bind(now)
-    .bind(now)
-    .fetch_one(conn)
-    .await;
-    match inserted {
-        Ok(id) => Ok(id),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            Err(AppError::Conflict("That attendance code is already in use; generate another".into()))
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// What a change to a taster session sets.

@@ -6,7 +6,7 @@ use crate::errors::AppError;
 use crate::models::{TasterSession, TasterStatus};
 use crate::store::NewTaster;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(sqlx::FromRow)]
 struct TasterRow {
@@ -120,8 +120,14 @@ pub async fn form_options(pool: &SqlitePool, until: DateTime<Utc>) -> Result<For
 
 /// Adds a scheduled session.
 pub async fn insert(pool: &SqlitePool, taster: &NewTaster) -> Result<i64, AppError> {
-    let now = Utc::now();
-    let id = sqlx::query_scalar::<_, i64>(
+    let mut conn = pool.acquire().await?;
+    insert_in(&mut conn, taster, Utc::now()).await
+}
+
+/// Adds a scheduled session on `conn` (in the caller's transaction, if any); a code already in
+/// use is a conflict.
+pub async fn insert_in(conn: &mut SqliteConnection, taster: &NewTaster, now: DateTime<Utc>) -> Result<i64, AppError> {
+    let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO taster_session
             (course_id, starts_at, ends_at, zoom_url, meeting_id, passcode, attendance_code, status, created_at, updated_at)
          VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
@@ -135,9 +141,15 @@ pub async fn insert(pool: &SqlitePool, taster: &NewTaster) -> Result<i64, AppErr
     .bind(&taster.attendance_code)
     .bind(now)
     .bind(now)
-    .fetch_one(pool)
-    .await?;
-    Ok(id)
+    .fetch_one(conn)
+    .await;
+    match inserted {
+        Ok(id) => Ok(id),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(AppError::Conflict("That attendance code is already in use; generate another".into()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Whether any session or cohort has been created yet.
