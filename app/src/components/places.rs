@@ -23,22 +23,8 @@ pub fn places_text(remaining: i64) -> String {
 
 /// "January" for the intake "2027-01".
 pub fn intake_month(intake: &str) -> Option<&'static str> {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let month: usize = intake.split_once('-')?.1.parse().ok()?;
-    MONTHS.get(month.checked_sub(1)?).copied()
+    crate::domain::clock_words::MONTHS.get(month.checked_sub(1)?).copied()
 }
 
 /// The live figures after hydration, shared by every counter on the page. Reference-counted
