@@ -3,7 +3,7 @@
 //! events. Reading it never touches the database: one query per change, not per client.
 
 use crate::errors::AppError;
-use crate::models::{PlacesFigure, PlacesSnapshot};
+use crate::models::PlacesSnapshot;
 use crate::store::Store;
 use std::sync::Arc;
 use std::time::Duration;
@@ -103,9 +103,4 @@ async fn follow(store: Store, sender: watch::Sender<Arc<Published>>, mut shutdow
             Err(error) => tracing::warn!(%error, "could not refresh the live places; will retry on the next change"),
         }
     }
-}
-
-/// The figures as the page shows them: `cohort_id` → places remaining.
-pub fn figure(cohorts: &[PlacesFigure], cohort_id: i64) -> Option<i64> {
-    cohorts.iter().find(|c| c.id == cohort_id).map(|c| c.places_remaining)
 }
