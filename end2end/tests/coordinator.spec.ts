@@ -49,8 +49,6 @@ test("a coordinator runs a taster session and watches an application arrive", as
   // Watch the dashboard.
   await page.goto("/coordinator");
   await hydrated(page);
-  // The event stream is open once the page has heard the figures at least once.
-  await page.waitForTimeout(500);
 
   // An applicant, in another browser, applies with the code.
   const applicantContext = await browser.newContext({ baseURL });

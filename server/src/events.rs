@@ -1,7 +1,8 @@
 //! `GET /api/v1/events`: server-sent events for every open page. On each (re)connection the
 //! client first gets the current places, then every change: `places` when a figure changes,
 //! `queue` when anything changed (status pages then refresh their queue position). The data
-//! is the in-memory snapshot of `app::live`, serialised once for all clients.
+//! is the in-memory snapshot of `app::live`, serialised once for all clients. Each connection
+//! starts with both events, so a page that was away catches up.
 
 use app::state::AppState;
 use axum::extract::State;
@@ -24,7 +25,9 @@ pub async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Res
                 let event = Event::default().event("places").data(published.places_json.as_str());
                 events.push(Ok(if first { event.retry(Duration::from_secs(2)) } else { event }));
             }
-            if !first && published.queue_version != queue_sent {
+            // On every (re)connection too: a page refreshes once, catching up with whatever changed
+        // while it was not connected.
+        if first || published.queue_version != queue_sent {
                 events.push(Ok(Event::default().event("queue").data(published.queue_version.to_string())));
             }
             Some((stream::iter(events), (receiver, published.places.version, published.queue_version, false)))

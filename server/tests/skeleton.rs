@@ -66,7 +66,7 @@ async fn an_unknown_address_is_404_with_the_not_found_page() {
 }
 
 #[tokio::test]
-async fn the_placeholder_routes_exist() {
+async fn the_calendar_and_the_joining_form_answer() {
     let app = TestApp::spawn().await;
     for path in ["/tasters", "/join"] {
         let (status, _) = app.get(path).await;
