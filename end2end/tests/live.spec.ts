@@ -60,3 +60,38 @@ test("the taster calendar and joining form show the places too, right in the ser
   await page.goto("/join");
   await expect(page.locator(".cohort-card .places").first()).toHaveText(/places? left|Full/);
 });
+
+test("a ranked course that fills while the form is open is pointed out beside the choice", async ({ page, playwright, baseURL }) => {
+  const coordinator = await playwright.request.newContext({ baseURL });
+  const login = await coordinator.post("/coordinator/login", { form: { email: demo.email, password: demo.password }, maxRedirects: 0 });
+  expect(login.status()).toBe(303);
+  const name = `January 2027 · One place ${Date.now()}`;
+  const created = await coordinator.post("/coordinator/cohorts", {
+    form: { name, first_date: "2027-01-05", start: "10:00", minutes: "120", meeting_count: "6", capacity: "1", status: "open" },
+    maxRedirects: 0,
+  });
+  expect(created.status()).toBe(303);
+  const cohortId = Number(/cohorts\/(\d+)/.exec(created.headers()["location"])![1]);
+
+  await page.goto("/join");
+  await hydrated(page);
+  await page.getByLabel("I have a preference").check();
+  await page.getByLabel("First choice").selectOption({ label: name });
+  const firstNote = page.locator(".choice-note").first();
+  await expect(firstNote).toBeEmpty();
+
+  // Someone else takes the only place.
+  const res = await coordinator.post("/api/v1/applications", {
+    data: {
+      name: "Quick Applicant", email: `quick.${Date.now()}@nhs.net`, job_title: "Nurse", employer: "A trust",
+      nurse_advocate: "yes", attendance_code: demo.attendanceCode, cohort_preferences: [cohortId], consent: true,
+    },
+  });
+  expect((await res.json()).state).toBe("allocated");
+
+  await expect(firstNote).toHaveText(/This course has just become full\. You can keep it as your choice and join its waiting list/, { timeout: 3_000 });
+  await expect(firstNote).toHaveAttribute("role", "status");
+  // Only the choice that holds the full course says so.
+  await expect(page.locator(".choice-note").nth(1)).toBeEmpty();
+  await coordinator.dispose();
+});
