@@ -26,8 +26,8 @@ pub async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Res
                 events.push(Ok(if first { event.retry(Duration::from_secs(2)) } else { event }));
             }
             // On every (re)connection too: a page refreshes once, catching up with whatever changed
-        // while it was not connected.
-        if first || published.queue_version != queue_sent {
+            // while it was not connected.
+            if first || published.queue_version != queue_sent {
                 events.push(Ok(Event::default().event("queue").data(published.queue_version.to_string())));
             }
             Some((stream::iter(events), (receiver, published.places.version, published.queue_version, false)))

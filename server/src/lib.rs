@@ -20,7 +20,7 @@ use axum::http::Request;
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
-use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, AxumRouteListing, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -56,10 +56,19 @@ async fn cache_headers(request: axum::extract::Request, next: axum::middleware::
     response
 }
 
+/// The pages' routes, found once per process. Finding them renders the app once with data
+/// loading switched off for the whole process (a Leptos flag), and a page that started
+/// rendering in that moment would wait forever for its data; so it happens once, before
+/// any server built here has answered a request.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    // `/tasters/{id}` is served by `ics::routes`, which tells a page from a calendar file.
+    ROUTES.get_or_init(|| generate_route_list_with_exclusions(App, Some(vec!["/tasters/{id}".to_string()]))).clone()
+}
+
 /// The whole HTTP surface of enrol for one application state.
 pub fn router(state: AppState) -> Router {
-    // `/tasters/{id}` is served by `ics::routes`, which tells a page from a calendar file.
-    let routes = generate_route_list_with_exclusions(App, Some(vec!["/tasters/{id}".to_string()]));
+    let routes = page_routes();
     let leptos_options = state.leptos_options.clone();
     let assets = assets(&leptos_options);
     Router::new()
