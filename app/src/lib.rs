@@ -34,6 +34,7 @@ use routes::coordinator::attendance::{ImportPage, ImportsPage};
 use routes::coordinator::cohorts::{CohortFormPage, CohortsAdminPage};
 use routes::coordinator::dashboard::DashboardPage;
 use routes::coordinator::login::LoginPage;
+use routes::coordinator::password::PasswordPage;
 use routes::coordinator::tasters::{CodeScreenPage, TasterFormPage, TastersAdminPage};
 use routes::course::CoursePage;
 use routes::join::JoinPage;
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/coordinator/attendance/:id") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/password") view=PasswordPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -126,6 +126,16 @@ const cases: PageCase[] = [
   { name: "match queue", path: () => `/coordinator/attendance/${fixture.importId}`, coordinator: true },
   { name: "accounts", path: () => "/coordinator/accounts", coordinator: true },
   { name: "audit log", path: () => "/coordinator/audit", coordinator: true },
+  { name: "change password", path: () => "/coordinator/password", coordinator: true },
+  {
+    name: "change password with errors",
+    path: () => "/coordinator/password",
+    coordinator: true,
+    act: async (page) => {
+      await page.getByRole("button", { name: "Change password" }).click();
+      await expect(page.locator(".error-summary")).toBeVisible();
+    },
+  },
 ];
 
 const widths = [375, 1280];

@@ -4,15 +4,16 @@
 //! the authorization test.
 
 use crate::render::render_page;
-use app::auth::password::hash_password;
+use app::auth::password::{hash_password, verify_password};
 use app::auth::session::{self, require};
 use app::domain::coordinator_forms::{CohortForm, TasterForm, TasterInput};
 use app::domain::csv_export;
+use app::domain::password_change::PasswordChange;
 use app::domain::uk_time::uk_instant;
 use app::domain::zoom_report;
 use app::domain::WorkEmail;
 use app::errors::AppError;
-use app::functions::coordinator::{AccountForm, ActionProblem, CreatedPassword, Draft, LoginDraft};
+use app::functions::coordinator::{AccountForm, ActionProblem, CreatedPassword, Draft, LoginDraft, PasswordProblems};
 use app::models::{ApplicationFilter, CoordinatorUser, Role};
 use app::state::AppState;
 use app::store::{AttendanceSource, CohortUpdate, NewCohort, NewCoordinator, NewTaster, TasterChange};
@@ -46,6 +47,7 @@ pub const ENDPOINTS: &[(&str, &str, Role)] = &[
     ("POST", "/coordinator/accounts", Role::Admin),
     ("POST", "/coordinator/accounts/{id}/disable", Role::Admin),
     ("POST", "/coordinator/accounts/{id}/enable", Role::Admin),
+    ("POST", "/coordinator/password", Role::Coordinator),
 ];
 
 /// The coordinator routes (the pages themselves are Leptos routes).
@@ -70,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/coordinator/accounts", post(create_account))
         .route("/coordinator/accounts/{id}/disable", post(disable_account))
         .route("/coordinator/accounts/{id}/enable", post(enable_account))
+        .route("/coordinator/password", post(change_password))
 }
 
 /// The signed-in coordinator with `role`, or the answer to give instead: to the sign-in page
@@ -577,6 +580,56 @@ async fn disable_account(State(state): State<AppState>, Signed(user): Admin, Pat
 
 async fn enable_account(State(state): State<AppState>, Signed(user): Admin, Path(id): Path<i64>) -> Response {
     set_disabled(state, user, id, false).await
+}
+
+/// A coordinator changes their own password: the current one must be right (wrong guesses are
+/// slowed and locked out like sign-in attempts), and their other sessions end.
+async fn change_password(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Signed(user): AnyCoordinator,
+    headers: HeaderMap,
+    Form(pairs): Pairs,
+) -> Response {
+    let change = PasswordChange {
+        current: value(&pairs, "current_password").to_string(),
+        new: value(&pairs, "new_password").to_string(),
+        confirm: value(&pairs, "confirm_password").to_string(),
+    };
+    let again = |errors| render_page(state.clone(), "/coordinator/password", &headers, PasswordProblems(errors));
+    if let Err(errors) = change.check() {
+        return again(errors).await;
+    }
+    let wrong = |message: &str| app::errors::FieldErrors::from([("current_password".to_string(), message.to_string())]);
+    let email_key = user.email.to_lowercase();
+    let now = Utc::now();
+    if state.throttle.is_locked(client.ip(), &email_key, now) {
+        return again(wrong("Too many wrong passwords. Wait 15 minutes, then try again.")).await;
+    }
+    let record = match state.store.login_record(&email_key).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return problem(AppError::Unauthorised),
+        Err(error) => return problem(error),
+    };
+    let (current, phc) = (change.current.clone(), record.password_hash.clone());
+    if !tokio::task::spawn_blocking(move || verify_password(&current, &phc)).await.unwrap_or(false) {
+        let failures = state.throttle.failed(client.ip(), &email_key, now);
+        tokio::time::sleep(app::auth::throttle::delay_after(failures)).await;
+        return again(wrong("Your current password is not right. Enter the password you signed in with")).await;
+    }
+    state.throttle.succeeded(client.ip(), &email_key);
+    let new = change.new;
+    let Ok(Ok(password_hash)) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
+        return problem(AppError::Internal);
+    };
+    let keep = session::secret_from(&headers).map(|s| session::hash_secret(&s)).unwrap_or_default();
+    match state.store.change_password(user.id, &password_hash, &keep).await {
+        Ok(ended) => {
+            tracing::info!(coordinator = user.id, other_sessions_ended = ended, "password changed");
+            see("/coordinator/password?done=changed")
+        }
+        Err(error) => problem(error),
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use common::{api_application, TestApp};
 use sqlx::Row;
 
 /// Rows in the tables a coordinator can change: nothing may move when a request is refused.
-async fn fingerprint(app: &TestApp) -> Vec<i64> {
+async fn fingerprint(app: &TestApp) -> Vec<String> {
     let mut raw = app.raw().await;
     let mut counts = Vec::new();
     for table in ["taster_session", "cohort", "application", "attendance", "coordinator", "audit_log", "zoom_import"] {
@@ -16,16 +16,17 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
             .fetch_one(&mut raw)
             .await
             .unwrap();
-        counts.push(row.get::<i64, _>(0));
+        counts.push(row.get::<i64, _>(0).to_string());
     }
-    let sums: (i64, i64, String) = sqlx::query_as(
+    let sums: (i64, i64, String, String) = sqlx::query_as(
         "SELECT (SELECT coalesce(sum(capacity), 0) FROM cohort), (SELECT coalesce(sum(disabled_at IS NOT NULL), 0) FROM coordinator),
-                (SELECT coalesce(group_concat(status || attendance_code), '') FROM taster_session)",
+                (SELECT coalesce(group_concat(status || attendance_code), '') FROM taster_session),
+                (SELECT coalesce(group_concat(password_hash), '') FROM coordinator)",
     )
     .fetch_one(&mut raw)
     .await
     .unwrap();
-    counts.extend([sums.0, sums.1, sums.2.len() as i64]);
+    counts.extend([sums.0.to_string(), sums.1.to_string(), sums.2, sums.3]);
     counts
 }
 
@@ -133,6 +134,9 @@ async fn every_coordinator_action_refuses_anonymous_and_under_privileged_request
             ("first_date", "2027-01-01"),
             ("meeting_count", "6"),
             ("meeting", "2027-01-01T10:00"),
+            ("current_password", "a long test password"),
+            ("new_password", "a different long password"),
+            ("confirm_password", "a different long password"),
         ];
         let send = |cookie: Option<&str>| {
             let mut request =
@@ -408,4 +412,73 @@ async fn an_admin_adds_an_account_that_can_sign_in_and_disabling_it_ends_its_ses
     let (_, _, again) =
         app.post_form("/coordinator/login", &[("email", "nia@example.nhs.uk"), ("password", &password)]).await;
     assert!(again.contains("Enter a correct email address and password"));
+}
+
+#[tokio::test]
+async fn a_coordinator_changes_their_password_and_their_other_sessions_end() {
+    let app = TestApp::spawn().await;
+    let (email, password) = app.add_coordinator("coordinator").await;
+    let here = app.sign_in(&email, &password).await;
+    let elsewhere = app.sign_in(&email, &password).await;
+    let (status, _, page) = app.get_as("/coordinator/password", &here).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Change your password") && page.contains(&email));
+
+    let new = "seven unrelated words for a passphrase";
+    let (status, location, _) = app
+        .post_as(
+            "/coordinator/password",
+            &here,
+            &[("current_password", &password), ("new_password", new), ("confirm_password", new)],
+        )
+        .await;
+    assert_eq!((status, location.as_deref()), (303, Some("/coordinator/password?done=changed")));
+    assert_eq!(app.get_as("/coordinator", &here).await.0, 200, "this session goes on");
+    assert_eq!(app.get_as("/coordinator", &elsewhere).await.0, 302, "the other session ended");
+    let (_, _, refused) = app.post_form("/coordinator/login", &[("email", &email), ("password", &password)]).await;
+    assert!(refused.contains("Enter a correct email address and password"), "the old password no longer works");
+    app.sign_in(&email, new).await;
+
+    // The audit log says it changed, and never holds a hash.
+    let mut raw = app.raw().await;
+    let after: String = sqlx::query_scalar("SELECT after_json FROM audit_log WHERE action = 'coordinator.password'")
+        .fetch_one(&mut raw)
+        .await
+        .unwrap();
+    assert!(after.contains("\"other_sessions_ended\":1") && !after.contains("argon2"), "{after}");
+}
+
+#[tokio::test]
+async fn a_password_change_with_problems_names_each_field_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let (email, password) = app.add_coordinator("coordinator").await;
+    let cookie = app.sign_in(&email, &password).await;
+    let before = fingerprint(&app).await;
+
+    let (status, _, page) = app
+        .post_as(
+            "/coordinator/password",
+            &cookie,
+            &[("current_password", ""), ("new_password", "short"), ("confirm_password", "other")],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<title>Error: Change your password"), "the title says there is a problem");
+    assert!(page.contains("There is a problem"));
+    assert!(page.contains("href=\"#current-password\"") && page.contains("Enter your current password"));
+    assert!(page.contains("The password must be at least 12 characters long"));
+    assert!(page.contains("The two new passwords are different"));
+    assert!(!page.contains("value=\"short\""), "passwords are never sent back");
+
+    let new = "a good long new password";
+    let (_, _, wrong) = app
+        .post_as(
+            "/coordinator/password",
+            &cookie,
+            &[("current_password", "not my password at all"), ("new_password", new), ("confirm_password", new)],
+        )
+        .await;
+    assert!(wrong.contains("Your current password is not right"));
+    assert_eq!(fingerprint(&app).await, before, "nothing changed");
+    app.sign_in(&email, &password).await;
 }

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod clock_words;
 pub mod coordinator_forms;
 pub mod email;
+pub mod password_change;
 pub mod person_name;
 pub mod text;
 

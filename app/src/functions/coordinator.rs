@@ -268,3 +268,21 @@ pub async fn get_accounts() -> Result<AccountsPageData, AppError> {
         created_password: use_context::<CreatedPassword>().map(|p| p.0),
     })
 }
+
+/// The problems found in a password change, to show on the form (which comes back empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordProblems(pub FieldErrors);
+
+/// The change-password page: whose password it is, and the last attempt's problems.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPageData {
+    pub email: String,
+    pub errors: FieldErrors,
+}
+
+/// The change-password page (any signed-in coordinator, for their own account).
+#[server(endpoint = "coordinator/password")]
+pub async fn get_password_page() -> Result<PasswordPageData, AppError> {
+    let me = crate::state::require(crate::models::Role::Coordinator).await?;
+    Ok(PasswordPageData { email: me.email, errors: use_context::<PasswordProblems>().map(|p| p.0).unwrap_or_default() })
+}

@@ -252,6 +252,11 @@ impl Store {
         on_backend!(self, db => sqlite::coordinators::set_disabled(&db.pool, id, at, by).await)
     }
 
+    /// Sets a coordinator's own new password hash and ends their other sessions; audited.
+    pub async fn change_password(&self, id: i64, password_hash: &str, keep_session: &str) -> Result<u64, AppError> {
+        on_backend!(self, db => sqlite::coordinators::change_password(&db.pool, id, password_hash, keep_session, Utc::now()).await)
+    }
+
     /// The audit log, newest first.
     pub async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditRow>, AppError> {
         on_backend!(self, db => sqlite::coordinators::audit_log(&db.pool, limit, offset).await)

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod cohorts;
 pub mod dashboard;
 pub mod login;
+pub mod password;
 pub mod tasters;
 
 use crate::errors::AppError;
@@ -92,6 +93,7 @@ pub fn CoordinatorNav() -> impl IntoView {
                                     <li><a href="/coordinator/accounts">"Accounts"</a></li>
                                     <li><a href="/coordinator/audit">"Audit log"</a></li>
                                 })}
+                                <li><a href="/coordinator/password">"Your password"</a></li>
                             </ul>
                             <form method="post" action="/coordinator/logout" class="coordinator-nav__signout">
                                 <span class="coordinator-nav__who">{format!("Signed in as {}", user.name)}</span>

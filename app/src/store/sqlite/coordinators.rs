@@ -216,6 +216,50 @@ pub async fn set_disabled(
     Ok(())
 }
 
+/// Replaces an account's password hash and ends its other sign-in sessions (all but the one
+/// whose secret hash is `keep_session`), audited; returns how many sessions ended.
+pub async fn change_password(
+    pool: &SqlitePool,
+    id: i64,
+    password_hash: &str,
+    keep_session: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let mut tx = super::begin_immediate(pool).await?;
+    let changed =
+        sqlx::query("UPDATE coordinator SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound("No such coordinator".into()));
+    }
+    let ended = sqlx::query("DELETE FROM coordinator_session WHERE coordinator_id = ? AND id_hash <> ?")
+        .bind(id)
+        .bind(keep_session)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    record_audit(
+        &mut tx,
+        &AuditEntry {
+            coordinator_id: id,
+            action: "coordinator.password".into(),
+            subject_type: "coordinator".into(),
+            subject_id: Some(id),
+            // Never the hashes: the log says that it changed, and what else it ended.
+            before: None,
+            after: Some(serde_json::json!({ "password": "changed", "other_sessions_ended": ended })),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
 /// Appends an entry to the audit log, in the caller's transaction.
 pub async fn record_audit(conn: &mut SqliteConnection, entry: &AuditEntry, now: DateTime<Utc>) -> Result<(), AppError> {
     sqlx::query(
