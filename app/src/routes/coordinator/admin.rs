@@ -37,7 +37,7 @@ pub fn AccountsPage() -> impl IntoView {
                         {d.created_password.map(|p| view! {
                             <div class="panel panel--left" role="status">
                                 <h2 class="panel__title">"Account added"</h2>
-                                <p>"Give them this password in person or by phone. It is shown only once."</p>
+                                <p>"Give them this password in person or by phone. It is shown only once. After signing in they choose their own under “Your password”."</p>
                                 <p class="reference"><code>{p}</code></p>
                             </div>
                         })}
