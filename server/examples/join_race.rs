@@ -8,8 +8,8 @@
 //! `concurrency` in flight, then checks the outcome: exactly `places` allocated, everyone else
 //! waiting with positions 1..n in the order they joined. Defaults: 2000, 200, 20.
 
-use app::store::{NewCohort, NewTaster, Store};
-use chrono::{Duration, Utc};
+mod bench;
+
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
@@ -32,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
     let url = format!("sqlite://{}", db.display());
-    seed(&url, places).await?;
+    bench::seed(&url, "Race cohort", places, CODE).await?;
 
     let mut server = Command::new("target/release/server")
         .env("DATABASE_URL", &url)
@@ -42,7 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .spawn()?;
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
-    wait_healthy(&client, &base).await?;
+    bench::wait_healthy(&client, &base).await?;
 
     println!("join race: {applicants} eligible applicants, {concurrency} at a time, {places} places");
     let gate = Arc::new(Semaphore::new(concurrency));
@@ -131,47 +131,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(1);
     }
     Ok(())
-}
-
-async fn seed(url: &str, places: i64) -> Result<(), Box<dyn std::error::Error>> {
-    let store = Store::open(url).await?;
-    let start = Utc::now() + Duration::weeks(6);
-    store
-        .insert_cohort(&NewCohort {
-            name: "Race cohort".into(),
-            intake: "race".into(),
-            capacity: places,
-            status: "open",
-            meetings: (0..6)
-                .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
-                .collect(),
-        })
-        .await?;
-    let taster = Utc::now() - Duration::hours(1);
-    store
-        .insert_taster(&NewTaster {
-            starts_at: taster,
-            ends_at: taster + Duration::hours(1),
-            zoom_url: "https://zoom.us/j/1".into(),
-            meeting_id: "1".into(),
-            passcode: "1".into(),
-            attendance_code: CODE.into(),
-        })
-        .await?;
-    store.close().await;
-    Ok(())
-}
-
-async fn wait_healthy(client: &reqwest::Client, base: &str) -> Result<(), Box<dyn std::error::Error>> {
-    for _ in 0..100 {
-        if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
-            if res.status().is_success() {
-                return Ok(());
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    Err("the server did not become healthy".into())
 }
 
 /// User + system CPU seconds a process has used so far (Linux /proc).

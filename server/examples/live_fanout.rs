@@ -9,8 +9,8 @@
 //! receives the new figure. Run it through bench/live-fanout.sh, which raises the open-files
 //! limit first.
 
-use app::store::{NewCohort, NewTaster, Store};
-use chrono::{Duration, Utc};
+mod bench;
+
 use futures::StreamExt;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -30,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
     let url = format!("sqlite://{}", db.display());
-    seed(&url).await?;
+    bench::seed(&url, "Fan-out cohort", 12, CODE).await?;
 
     let mut server = Command::new("target/release/server")
         .env("DATABASE_URL", &url)
@@ -40,7 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .spawn()?;
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::builder().pool_max_idle_per_host(0).build()?;
-    wait_healthy(&client, &base).await?;
+    bench::wait_healthy(&client, &base).await?;
     let rss_idle = rss_mib(server.id());
 
     println!("live fan-out: {clients} event-stream clients on 127.0.0.1:{port}");
@@ -133,45 +133,4 @@ fn rss_mib(pid: u32) -> f64 {
         })
         .map(|kib| kib / 1024.0)
         .unwrap_or(f64::NAN)
-}
-
-async fn seed(url: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let store = Store::open(url).await?;
-    let start = Utc::now() + Duration::weeks(6);
-    store
-        .insert_cohort(&NewCohort {
-            name: "Fan-out cohort".into(),
-            intake: "fanout".into(),
-            capacity: 12,
-            status: "open",
-            meetings: (0..6)
-                .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
-                .collect(),
-        })
-        .await?;
-    let taster = Utc::now() - Duration::hours(1);
-    store
-        .insert_taster(&NewTaster {
-            starts_at: taster,
-            ends_at: taster + Duration::hours(1),
-            zoom_url: "https://zoom.us/j/1".into(),
-            meeting_id: "1".into(),
-            passcode: "1".into(),
-            attendance_code: CODE.into(),
-        })
-        .await?;
-    store.close().await;
-    Ok(())
-}
-
-async fn wait_healthy(client: &reqwest::Client, base: &str) -> Result<(), Box<dyn std::error::Error>> {
-    for _ in 0..100 {
-        if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
-            if res.status().is_success() {
-                return Ok(());
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    Err("the server did not become healthy".into())
 }
