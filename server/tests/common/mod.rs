@@ -122,19 +122,7 @@ impl TestApp {
 
     /// POSTs a urlencoded form; returns the status, the Location header and the body.
     pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> (u16, Option<String>, String) {
-        let body: String =
-            pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
-        let res = self
-            .client
-            .post(self.url(path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .expect("request");
-        let status = res.status().as_u16();
-        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
-        (status, location, res.text().await.expect("body"))
+        answer(self.form_request(path, pairs).send().await.expect("request")).await
     }
 
     /// Adds a coordinator account with `role` ("admin" or "coordinator"); returns its email and
@@ -157,10 +145,7 @@ impl TestApp {
     /// Signs in and returns the session cookie (`name=value`).
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
         let res = self
-            .client
-            .post(self.url("/coordinator/login"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("email={}&password={}", encode(email), encode(password)))
+            .form_request("/coordinator/login", &[("email", email), ("password", password)])
             .send()
             .await
             .expect("sign in");
@@ -181,28 +166,19 @@ impl TestApp {
 
     /// GETs `path` with a cookie; returns the status, Location and body.
     pub async fn get_as(&self, path: &str, cookie: &str) -> (u16, Option<String>, String) {
-        let res = self.client.get(self.url(path)).header("cookie", cookie).send().await.expect("request");
-        let status = res.status().as_u16();
-        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
-        (status, location, res.text().await.expect("body"))
+        answer(self.client.get(self.url(path)).header("cookie", cookie).send().await.expect("request")).await
     }
 
     /// POSTs a form with a cookie; returns the status, Location and body.
     pub async fn post_as(&self, path: &str, cookie: &str, pairs: &[(&str, &str)]) -> (u16, Option<String>, String) {
+        answer(self.form_request(path, pairs).header("cookie", cookie).send().await.expect("request")).await
+    }
+
+    /// A POST of `pairs` as a urlencoded form, ready to send.
+    fn form_request(&self, path: &str, pairs: &[(&str, &str)]) -> reqwest::RequestBuilder {
         let body: String =
             pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
-        let res = self
-            .client
-            .post(self.url(path))
-            .header("cookie", cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .expect("request");
-        let status = res.status().as_u16();
-        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
-        (status, location, res.text().await.expect("body"))
+        self.client.post(self.url(path)).header("content-type", "application/x-www-form-urlencoded").body(body)
     }
 
     /// GETs `path` and returns the status and body text.
@@ -241,4 +217,11 @@ pub fn api_application(email: &str, code: Option<&str>) -> serde_json::Value {
 
 fn rand_suffix() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+}
+
+/// A response's status, Location header and body.
+async fn answer(res: reqwest::Response) -> (u16, Option<String>, String) {
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+    (status, location, res.text().await.expect("body"))
 }
