@@ -24,6 +24,8 @@ test-tools:
 build:
 	@echo "==> Building enrol (release: server and wasm; a first build takes about 8 minutes)"
 	cargo leptos build --release --precompress
+	@echo "==> Building each page group's own wasm bundle (about 1 minute each; 3 the first time)"
+	scripts/build-bundles.sh
 
 test-rust:
 	@echo "==> Rust unit and integration tests"

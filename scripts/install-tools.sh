@@ -19,11 +19,14 @@ CARGO_LEPTOS_VERSION=0.3.11
 # fetches this one just for that install. The app itself builds on stable.
 CARGO_LEPTOS_TOOLCHAIN=1.99.1
 BINARYEN_VERSION=132
+# The pages' own wasm bundles are built with this nightly's size options (rebuilding std for
+# size, no panic messages): see scripts/build-bundles.sh. Pinned, so the wasm is reproducible.
+BUNDLE_TOOLCHAIN=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
 
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
-total=4
-$want_test && total=6
+total=6
+$want_test && total=8
 step=0
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -31,6 +34,11 @@ begin() {
   step=$((step + 1))
   started=$(date +%s)
   say "[$step/$total] $1"
+}
+apt_install() {
+  if [ "$(id -u)" -eq 0 ]; then sudo_cmd=(); else sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "$@"
 }
 done_in() { printf '    done in %ss\n' "$(($(date +%s) - started))"; }
 
@@ -77,14 +85,30 @@ else
   done_in
 fi
 
+begin "Rust $BUNDLE_TOOLCHAIN with its source, for the pages' wasm bundles"
+if rustup run "$BUNDLE_TOOLCHAIN" rustc --version >/dev/null 2>&1 \
+  && rustup component list --installed --toolchain "$BUNDLE_TOOLCHAIN" | grep -q '^rust-src' \
+  && rustup target list --installed --toolchain "$BUNDLE_TOOLCHAIN" | grep -qx wasm32-unknown-unknown; then
+  echo "    already installed"
+else
+  rustup toolchain install "$BUNDLE_TOOLCHAIN" --profile minimal --component rust-src --target wasm32-unknown-unknown
+  done_in
+fi
+
+begin "brotli (Debian package), to precompress the wasm bundles"
+if command -v brotli >/dev/null; then
+  echo "    already installed"
+else
+  apt_install brotli
+  done_in
+fi
+
 if $want_test; then
   begin "Chromium (Debian package)"
   if [ -x /usr/bin/chromium ]; then
     echo "    already installed"
   else
-    if [ "$(id -u)" -eq 0 ]; then sudo_cmd=(); else sudo_cmd=(sudo); fi
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium
+    apt_install chromium
     done_in
   fi
 

@@ -13,6 +13,8 @@ pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod bundles;
+#[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod live;
@@ -45,6 +47,14 @@ use routes::tasters::{TasterSessionPage, TastersPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page loads its own group's wasm bundle (see `bundles`).
+    #[cfg(feature = "ssr")]
+    let scripts = {
+        let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_string());
+        bundles::hydration_options(&options, path.as_deref().unwrap_or("/"))
+    };
+    #[cfg(not(feature = "ssr"))]
+    let scripts = options.clone();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -53,7 +63,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#005eb8" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() islands=true />
+                <HydrationScripts options=scripts islands=true />
                 <HashedStylesheet options id="leptos" />
                 <MetaTags />
             </head>

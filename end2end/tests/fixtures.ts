@@ -18,7 +18,7 @@ export const test = base.extend<{ browserConsole: BrowserConsole }>({
       const allowed: RegExp[] = [];
       page.on("console", (msg) => {
         const text = msg.text();
-        if (msg.type() === "error" || /hydrat/i.test(text)) problems.push(`${msg.type()}: ${text}`);
+        if (msg.type() === "error" || /hydrat|could not find wasm function/i.test(text)) problems.push(`${msg.type()}: ${text}`);
       });
       page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
       await use({ problems, allow: (pattern) => allowed.push(pattern) });

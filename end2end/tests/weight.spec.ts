@@ -48,13 +48,14 @@ for (const path of ["/", "/tasters", "/join"]) {
   });
 }
 
-test("the wasm is at most 150 KB compressed", async ({ page }) => {
-  // Known gap, recorded in bench/README.md: the wasm is about 215 KB as served. This test
-  // checks the budget and is expected to fail until the wasm fits; then remove this line.
-  test.fail();
-  const loaded = await firstLoad(page, "/join");
-  const wasm = loaded.filter((l) => l.url.endsWith(".wasm"));
-  expect(wasm).toHaveLength(1);
-  console.log(`wasm: ${(wasm[0].bytes / KB).toFixed(1)} KB ${wasm[0].encoding}`);
-  expect(wasm[0].bytes).toBeLessThanOrEqual(150 * KB);
-});
+// Each page loads its own group's wasm bundle (app/src/bundles.rs), with only that group's islands.
+for (const [path, bundle] of [["/", "site"], ["/tasters", "tasters"], ["/join", "join"]]) {
+  test(`${path} loads the ${bundle} wasm bundle, at most 150 KB compressed`, async ({ page }) => {
+    const loaded = await firstLoad(page, path);
+    const wasm = loaded.filter((l) => l.url.endsWith(".wasm"));
+    expect(wasm).toHaveLength(1);
+    console.log(`${path} wasm: ${wasm[0].url.split("/").pop()} ${(wasm[0].bytes / KB).toFixed(1)} KB ${wasm[0].encoding}`);
+    expect(wasm[0].url).toContain(`/pkg/enrol-${bundle}.`);
+    expect(wasm[0].bytes).toBeLessThanOrEqual(150 * KB);
+  });
+}

@@ -188,7 +188,8 @@ pub fn PlacesPanel(#[prop(default = 2)] heading_level: u8) -> impl IntoView {
     }
 }
 
-#[island]
+#[cfg_attr(any(bundle = "site", bundle = "tasters"), island)]
+#[cfg_attr(not(any(bundle = "site", bundle = "tasters")), component)]
 fn LivePlaces(cohorts: Vec<PlacesFigure>, heading_level: u8) -> impl IntoView {
     let live = live_figures();
     // Marks the panel once the event stream has delivered figures: they are live from then on.

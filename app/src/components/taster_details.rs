@@ -118,7 +118,7 @@ pub fn TasterDetails(
             class="card taster"
             class:taster--past=move || current.get() == Phase::Ended
             class:taster--cancelled=cancelled
-            data-phase=move || format!("{:?}", current.get()).to_lowercase()
+            data-phase=move || current.get().as_str()
         >
             {title}
             <p class="taster__status" role="status">{badge}</p>

@@ -66,8 +66,9 @@ impl NurseAdvocate {
 }
 
 /// An attendance code as typed: letters and digits, compared without case, spaces or hyphens.
+/// (ASCII lower case is enough: a code with any other letter is refused below.)
 pub fn normalise_attendance_code(raw: &str) -> Result<Option<String>, String> {
-    let code: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_lowercase();
+    let code: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_lowercase();
     if code.is_empty() {
         return Ok(None);
     }

@@ -116,6 +116,19 @@ pub enum Phase {
     Ended,
 }
 
+impl Phase {
+    /// The phase as the page marks it (`data-phase`). Spelled out, not derived from `Debug`:
+    /// the browser's wasm then carries no debug formatting or Unicode case tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Upcoming => "upcoming",
+            Self::StartingSoon => "startingsoon",
+            Self::LiveNow => "livenow",
+            Self::Ended => "ended",
+        }
+    }
+}
+
 /// How long before the start a session counts as starting soon.
 pub const STARTING_SOON_MINUTES: i64 = 15;
 

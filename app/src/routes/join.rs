@@ -81,7 +81,8 @@ fn summary_lines(errors: &FieldErrors, form: &JoinForm) -> Vec<SummaryLine> {
 }
 
 /// The form itself: an island, so the browser checks it before it is sent.
-#[island]
+#[cfg_attr(bundle = "join", island)]
+#[cfg_attr(not(bundle = "join"), component)]
 fn JoinFormView(data: JoinPageData) -> impl IntoView {
     let options = StoredValue::new(data.options());
     let draft = data.draft.unwrap_or_default();

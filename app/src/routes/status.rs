@@ -78,7 +78,8 @@ pub fn ConfirmationPage() -> impl IntoView {
 }
 
 /// After hydration: the full address with a copy button (the page's origin is only known then).
-#[island]
+#[cfg_attr(bundle = "site", island)]
+#[cfg_attr(not(bundle = "site"), component)]
 fn StatusLinkCopy(link: String) -> impl IntoView {
     let full = RwSignal::new(None::<String>);
     let copied = RwSignal::new(false);
@@ -176,7 +177,8 @@ fn StatusBody(status: ApplicationStatus) -> impl IntoView {
 /// The status kept current: an island that, when the event stream says something changed (an
 /// offer made, someone ahead leaving the queue), fetches the status again as HTML, at most
 /// every one and a half seconds.
-#[island]
+#[cfg_attr(bundle = "site", island)]
+#[cfg_attr(not(bundle = "site"), component)]
 fn LiveStatus(token: String, html: String) -> impl IntoView {
     let html = RwSignal::new(html);
     let refresh = use_live_refresh(std::time::Duration::from_millis(1500));

@@ -38,7 +38,8 @@ pub fn TastersPage() -> impl IntoView {
 }
 
 /// The agenda and the month grid: an island, so months, days and clocks move in the browser.
-#[island]
+#[cfg_attr(bundle = "tasters", island)]
+#[cfg_attr(not(bundle = "tasters"), component)]
 fn CalendarView(data: TasterCalendar) -> impl IntoView {
     let now = use_clock(data.now);
     let today = data.today;
@@ -191,7 +192,8 @@ pub fn TasterSessionPage() -> impl IntoView {
 }
 
 /// A session's details on its own page: an island, so its state follows the clock.
-#[island]
+#[cfg_attr(bundle = "tasters", island)]
+#[cfg_attr(not(bundle = "tasters"), component)]
 fn SessionDetails(data: crate::functions::tasters::TasterPageData) -> impl IntoView {
     let now = use_clock(data.now);
     view! { <TasterDetails taster=data.session now heading_level=2 page_link=false /> }

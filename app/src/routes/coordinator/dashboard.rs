@@ -32,7 +32,8 @@ pub fn dashboard_html(dashboard: Dashboard) -> String {
 
 /// The figures kept current: an island that fetches them again as HTML when the event stream
 /// says something changed, so new applications appear without a reload.
-#[island]
+#[cfg_attr(bundle = "site", island)]
+#[cfg_attr(not(bundle = "site"), component)]
 fn LiveDashboard(html: String) -> impl IntoView {
     let html = RwSignal::new(html);
     let refresh = use_live_refresh(std::time::Duration::from_millis(800));
