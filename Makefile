@@ -24,7 +24,7 @@ test-tools:
 build:
 	@echo "==> Building enrol (release: server and wasm; a first build takes about 8 minutes)"
 	cargo leptos build --release --precompress
-	@echo "==> Building each page group's own wasm bundle (about 1 minute each; 3 the first time)"
+	@echo "==> Building each page group's own wasm bundle (about a minute; 3 minutes the first time)"
 	scripts/build-bundles.sh
 
 test-rust:

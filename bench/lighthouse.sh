@@ -9,7 +9,7 @@ runs=${1:-5}
 run=bench/.run/lighthouse
 port=3402
 (cd bench/lighthouse && npm install --no-audit --no-fund --loglevel=error)
-cargo leptos build --release --precompress >/dev/null 2>&1
+make -s build >/dev/null 2>&1
 rm -rf "$run" && mkdir -p "$run"
 ENROL_DEMO=1 RUST_LOG=warn DATABASE_URL="sqlite://$run/enrol.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" target/release/server >"$run/server.log" 2>&1 &
 server=$!

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true
-cargo leptos build --release >/dev/null 2>&1
+make -s build >/dev/null 2>&1
 LEPTOS_OUTPUT_NAME=enrol cargo build --release -p server --example live_fanout >/dev/null 2>&1
 # Each client holds a socket at both ends: raise the open-files limit (the server inherits it).
 ulimit -n "$(ulimit -Hn)"

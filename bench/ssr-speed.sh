@@ -17,7 +17,7 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends wrk nginx-light >/dev/null
 fi
-cargo leptos build --release --precompress >/dev/null 2>&1
+make -s build >/dev/null 2>&1
 
 rm -rf "$run" && mkdir -p "$run/site/tasters" "$run/site/join" "$run/logs"
 pids=()

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../end2end"
 if [ ! -x ../target/release/server ] || [ ! -d ../target/site/pkg ]; then
-  echo "Build first: cargo leptos build --release" >&2
+  echo "Build first: make build" >&2
   exit 1
 fi
 exec npx playwright test "$@"
