@@ -583,7 +583,8 @@ async fn enable_account(State(state): State<AppState>, Signed(user): Admin, Path
 }
 
 /// A coordinator changes their own password: the current one must be right (wrong guesses are
-/// slowed and locked out like sign-in attempts), and their other sessions end.
+/// slowed, counted against the account and locked out exactly like sign-in attempts), and
+/// their other sessions end.
 async fn change_password(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -603,21 +604,27 @@ async fn change_password(
     let wrong = |message: &str| app::errors::FieldErrors::from([("current_password".to_string(), message.to_string())]);
     let email_key = user.email.to_lowercase();
     let now = Utc::now();
+    let too_many = "Too many wrong passwords. Wait 15 minutes, then try again.";
     if state.throttle.is_locked(client.ip(), &email_key, now) {
-        return again(wrong("Too many wrong passwords. Wait 15 minutes, then try again.")).await;
+        return again(wrong(too_many)).await;
     }
     let record = match state.store.login_record(&email_key).await {
         Ok(Some(record)) => record,
         Ok(None) => return problem(AppError::Unauthorised),
         Err(error) => return problem(error),
     };
+    if record.is_locked(now) {
+        return again(wrong(too_many)).await;
+    }
     let (current, phc) = (change.current.clone(), record.password_hash.clone());
     if !tokio::task::spawn_blocking(move || verify_password(&current, &phc)).await.unwrap_or(false) {
-        let failures = state.throttle.failed(client.ip(), &email_key, now);
-        tokio::time::sleep(app::auth::throttle::delay_after(failures)).await;
+        session::wrong_password(&state.store, &state.throttle, client.ip(), &email_key, Some(&record), now).await;
         return again(wrong("Your current password is not right. Enter the password you signed in with")).await;
     }
     state.throttle.succeeded(client.ip(), &email_key);
+    if let Err(error) = state.store.login_succeeded(record.id).await {
+        return problem(error);
+    }
     let new = change.new;
     let Ok(Ok(password_hash)) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
         return problem(AppError::Internal);

@@ -449,6 +449,44 @@ async fn a_coordinator_changes_their_password_and_their_other_sessions_end() {
 }
 
 #[tokio::test]
+async fn wrong_current_passwords_count_against_the_account_like_sign_in_attempts() {
+    let app = TestApp::spawn().await;
+    let (email, password) = app.add_coordinator("coordinator").await;
+    let cookie = app.sign_in(&email, &password).await;
+    let new = "a good long new password";
+    let change = |current: &str| {
+        let current = current.to_string();
+        let (app, cookie) = (&app, &cookie);
+        async move {
+            app.post_as(
+                "/coordinator/password",
+                cookie,
+                &[("current_password", &current), ("new_password", new), ("confirm_password", new)],
+            )
+            .await
+            .2
+        }
+    };
+    for _ in 0..5 {
+        assert!(change("a wrong guess").await.contains("Your current password is not right"));
+    }
+
+    // Stored with the account, so it holds across restarts and servers, not only in this one's memory.
+    let mut raw = app.raw().await;
+    let (failed, locked): (i64, Option<String>) =
+        sqlx::query_as("SELECT failed_logins, locked_until FROM coordinator WHERE email_key = ?")
+            .bind(email.to_lowercase())
+            .fetch_one(&mut raw)
+            .await
+            .unwrap();
+    assert_eq!(failed, 5);
+    assert!(locked.is_some(), "the account is locked for a while");
+    assert!(change(&password).await.contains("Too many wrong passwords"), "even the right password waits");
+    let (_, _, body) = app.post_form("/coordinator/login", &[("email", &email), ("password", &password)]).await;
+    assert!(body.contains("Too many attempts"), "sign-in is locked too");
+}
+
+#[tokio::test]
 async fn a_password_change_with_problems_names_each_field_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let (email, password) = app.add_coordinator("coordinator").await;

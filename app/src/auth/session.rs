@@ -8,7 +8,7 @@ use crate::auth::password::verify_password;
 use crate::auth::throttle::Throttle;
 use crate::errors::AppError;
 use crate::models::{CoordinatorUser, Role};
-use crate::store::Store;
+use crate::store::{LoginRecord, Store};
 use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
@@ -98,7 +98,7 @@ pub async fn sign_in(
         return Err(SignInError::TooManyAttempts);
     }
     let record = store.login_record(&email_key).await.map_err(|_| SignInError::Unavailable)?;
-    if record.as_ref().and_then(|r| r.locked_until).is_some_and(|until| until > now) {
+    if record.as_ref().is_some_and(|r| r.is_locked(now)) {
         return Err(SignInError::TooManyAttempts);
     }
     let phc = record.as_ref().map(|r| r.password_hash.clone()).unwrap_or_else(|| decoy_hash().to_string());
@@ -116,17 +116,31 @@ pub async fn sign_in(
             Ok((record.user(), secret))
         }
         other => {
-            let failures = throttle.failed(client, &email_key, now);
-            if let Some(record) = other {
-                let lock = (record.failed_logins + 1 >= crate::auth::throttle::LOCK_AFTER as i64)
-                    .then(|| now + crate::auth::throttle::LOCK_FOR);
-                let _ = store.login_failed(record.id, lock).await;
-            }
-            // Each failure in a row waits longer before answering.
-            tokio::time::sleep(crate::auth::throttle::delay_after(failures)).await;
+            wrong_password(store, throttle, client, &email_key, other.as_ref(), now).await;
             Err(SignInError::WrongDetails)
         }
     }
+}
+
+/// Counts a wrong password, at sign-in or when a coordinator changes theirs: in the
+/// throttle (by client address and email) and, for an existing account, in its stored count,
+/// which locks the account for a while after `LOCK_AFTER` in a row. Then waits, longer after
+/// each failure in a row, before the caller answers.
+pub async fn wrong_password(
+    store: &Store,
+    throttle: &Throttle,
+    client: IpAddr,
+    email_key: &str,
+    record: Option<&LoginRecord>,
+    now: DateTime<Utc>,
+) {
+    let failures = throttle.failed(client, email_key, now);
+    if let Some(record) = record {
+        let lock = (record.failed_logins + 1 >= crate::auth::throttle::LOCK_AFTER as i64)
+            .then(|| now + crate::auth::throttle::LOCK_FOR);
+        let _ = store.login_failed(record.id, lock).await;
+    }
+    tokio::time::sleep(crate::auth::throttle::delay_after(failures)).await;
 }
 
 /// The coordinator a request belongs to, if its session is valid (idle and absolute limits

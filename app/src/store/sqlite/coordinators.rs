@@ -70,6 +70,11 @@ impl LoginRecord {
             role: Role::from_stored(&self.role),
         }
     }
+
+    /// Whether too many wrong passwords in a row have locked the account for now.
+    pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
+        self.locked_until.is_some_and(|until| until > now)
+    }
 }
 
 /// The account with this email address (any capitalisation).
