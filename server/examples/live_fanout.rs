@@ -98,9 +98,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut latencies = Vec::with_capacity(clients);
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     for task in tasks {
-        match tokio::time::timeout_at(deadline, task).await {
-            Ok(Ok(Some(latency))) => latencies.push(latency.as_secs_f64() * 1000.0),
-            _ => {}
+        if let Ok(Ok(Some(latency))) = tokio::time::timeout_at(deadline, task).await {
+            latencies.push(latency.as_secs_f64() * 1000.0);
         }
     }
     latencies.sort_by(f64::total_cmp);

@@ -130,7 +130,7 @@ async fn list_tasters(
 }
 
 /// The JSON body of `POST /api/v1/applications`.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default)]
 struct ApiApplication {
     name: String,
@@ -143,23 +143,6 @@ struct ApiApplication {
     cohort_preferences: Vec<i64>,
     access_needs: Option<String>,
     consent: bool,
-}
-
-impl Default for ApiApplication {
-    fn default() -> Self {
-        Self {
-            name: String::new(),
-            email: String::new(),
-            job_title: String::new(),
-            employer: String::new(),
-            nurse_advocate: String::new(),
-            taster_session_id: None,
-            attendance_code: None,
-            cohort_preferences: Vec::new(),
-            access_needs: None,
-            consent: false,
-        }
-    }
 }
 
 /// `POST /api/v1/applications`: 201 with the outcome, 422 with field errors, 409 for a

@@ -108,7 +108,7 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
         merged.entry(key).and_modify(|a| a.minutes += minutes).or_insert(Attendee { name, email, minutes });
     }
     let mut attendees: Vec<Attendee> = merged.into_values().collect();
-    attendees.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    attendees.sort_by_cached_key(|a| a.name.to_lowercase());
     Ok(Report { attendees, rows })
 }
 
