@@ -39,7 +39,13 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, AppE
     }
     let password_hash = hash_password(DEMO_PASSWORD).map_err(|_| AppError::Internal)?;
     let coordinator =
-        NewCoordinator { email: DEMO_EMAIL.into(), name: "Demo Coordinator".into(), role: "admin", password_hash };
+        NewCoordinator {
+        email: DEMO_EMAIL.into(),
+        name: "Demo Coordinator".into(),
+        role: "admin",
+        password_hash,
+        demo: true,
+    };
     match store.insert_coordinator(&coordinator).await {
         Ok(_) | Err(AppError::Conflict(_)) => {}
         Err(e) => return Err(e),

@@ -75,6 +75,18 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Whether a database error is a fault of the database's place rather than of the request:
+/// busy, read-only, an I/O error, a full disk, a file that cannot be opened (SQLite's primary
+/// result codes 5, 8, 10, 13, 14). Nothing was written, and trying later may work: 503.
+#[cfg(feature = "ssr")]
+fn is_fault(error: &(dyn sqlx::error::DatabaseError + 'static)) -> bool {
+    error
+        .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+        .and_then(|e| sqlx::error::DatabaseError::code(e))
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 8 | 10 | 13 | 14))
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
@@ -82,6 +94,10 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::RowNotFound => Self::NotFound("Not found".into()),
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 tracing::error!(%error, "database unavailable");
+                Self::Unavailable
+            }
+            sqlx::Error::Database(e) if is_fault(e.as_ref()) => {
+                tracing::error!(%error, "database cannot write");
                 Self::Unavailable
             }
             _ => {

@@ -15,6 +15,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod bundles;
 #[cfg(feature = "ssr")]
+pub mod csp;
+#[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod live;
@@ -50,6 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page loads its own group's wasm bundle (see `bundles`).
     #[cfg(feature = "ssr")]
     let scripts = {
+        csp::provide_request_nonce();
         let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_string());
         bundles::hydration_options(&options, path.as_deref().unwrap_or("/"))
     };

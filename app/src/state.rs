@@ -16,8 +16,13 @@ pub struct AppState {
     /// Demo mode: demo data was seeded and the demo login exists.
     #[from_ref(skip)]
     pub demo: bool,
-    /// Failed sign-ins by client address and email, to slow down guessing.
+    /// Failed sign-ins by client address, to slow down guessing.
     pub throttle: crate::auth::throttle::Throttle,
+    /// Wrong attendance codes by client address and work email.
+    pub wrong_codes: crate::auth::limits::WrongCodes,
+    /// The limits' settings (trusted proxies, wrong codes, write rates).
+    #[from_ref(skip)]
+    pub limits: crate::auth::limits::LimitSettings,
     /// Mark the session cookie Secure (the site is served over https).
     #[from_ref(skip)]
     pub secure_cookies: bool,

@@ -6,17 +6,32 @@ use rand::Rng;
 /// (no 0/O, 1/I/L).
 const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
-/// Calm, easy-to-spell words for attendance codes, said aloud in a Zoom call.
-const CODE_WORDS: &[&str] = &[
-    "acorn", "amber", "aspen", "beacon", "birch", "bloom", "breeze", "brook", "canopy", "cedar", "clover", "coast",
-    "comet", "coral", "cove", "daisy", "dawn", "delta", "dune", "ember", "fern", "field", "finch", "fjord", "flint",
-    "garden", "glade", "glow", "grove", "harbour", "hazel", "heath", "heron", "hollow", "honey", "island", "ivy",
-    "juniper", "kestrel", "lagoon", "lantern", "larch", "lark", "lilac", "linden", "lotus", "maple", "marsh", "meadow",
-    "mist", "moor", "moss", "nectar", "oak", "orchard", "otter", "pebble", "pine", "plover", "pond", "poppy",
-    "prairie", "quill", "rain", "raven", "reed", "ripple", "river", "robin", "rowan", "sage", "shore", "sky", "sorrel",
-    "sparrow", "spring", "spruce", "star", "stone", "summit", "swallow", "thistle", "tide", "valley", "violet", "wave",
-    "willow", "wren", "yarrow", "zephyr",
+/// Words kept out of attendance codes: a code is read aloud to a room of nurses.
+const UNFIT_WORDS: &[&str] = &[
+    "abuse", "addict", "alcohol", "arrest", "blood", "bomb", "cancer", "coffin", "corpse", "crash", "crime", "cruel",
+    "damage", "danger", "dead", "death", "debt", "disease", "divorce", "drug", "drunk", "enemy", "error", "evil",
+    "fatal", "fever", "gun", "guilt", "hurt", "ill", "injury", "jail", "kill", "lawsuit", "naked", "nasty", "pain",
+    "panic", "poison", "prison", "rifle", "risk", "sad", "scare", "sick", "sex", "sexy", "slave", "suicide",
+    "toilet", "toxic", "ugly", "victim", "virus", "war", "weapon", "wreck", "wrong",
 ];
+
+/// How many words make an attendance code.
+pub const CODE_WORDS: usize = 4;
+
+/// The words attendance codes are made of: BIP-39's English list (2,048 common words chosen to
+/// be told apart by their first four letters), cut to those of six letters or fewer and fit to
+/// be read aloud. About 1,300 words, so four of them give about 2.9 × 10¹² codes (41 bits).
+pub fn code_words() -> &'static [&'static str] {
+    static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        bip39::Language::English
+            .word_list()
+            .iter()
+            .copied()
+            .filter(|w| w.len() <= 6 && !UNFIT_WORDS.contains(w))
+            .collect()
+    })
+}
 
 /// A private status token: 192 random bits as 48 hex digits.
 pub fn status_token() -> String {
@@ -26,6 +41,11 @@ pub fn status_token() -> String {
 /// A sign-in session secret: 256 random bits as 64 hex digits.
 pub fn session_secret() -> String {
     random_hex(32)
+}
+
+/// A Content-Security-Policy nonce: 128 random bits as 32 hex digits, fresh for each response.
+pub fn csp_nonce() -> String {
+    random_hex(16)
 }
 
 /// A password for a new coordinator account, shown once to the admin who made it: 24
@@ -45,11 +65,13 @@ pub fn reference() -> String {
     format!("CL-{code}")
 }
 
-/// An attendance code such as `willow27`: one word and two digits.
+/// An attendance code such as `maple-orbit-shed-river`: four common words, easy to read aloud
+/// in a Zoom call and to type on a phone (compared without case, spaces or hyphens). Guessing
+/// is hopeless within the wrong-code limits: see docs/security.md for the arithmetic.
 pub fn attendance_code() -> String {
+    let words = code_words();
     let mut rng = rand::rng();
-    let word = CODE_WORDS[rng.random_range(0..CODE_WORDS.len())];
-    format!("{word}{:02}", rng.random_range(10..100))
+    (0..CODE_WORDS).map(|_| words[rng.random_range(0..words.len())]).collect::<Vec<_>>().join("-")
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -91,10 +113,27 @@ mod tests {
     }
 
     #[test]
-    fn an_attendance_code_is_a_word_and_two_digits() {
+    fn an_attendance_code_is_four_short_words_joined_by_hyphens() {
         let code = attendance_code();
-        let (word, digits) = code.split_at(code.len() - 2);
-        assert!(CODE_WORDS.contains(&word), "{code}");
-        assert!(digits.chars().all(|c| c.is_ascii_digit()));
+        let words: Vec<&str> = code.split('-').collect();
+        assert_eq!(words.len(), CODE_WORDS, "{code}");
+        assert!(words.iter().all(|w| code_words().contains(w) && w.len() <= 6), "{code}");
+    }
+
+    #[test]
+    fn the_code_space_holds_over_a_trillion_codes() {
+        let words = code_words().len();
+        assert!(words >= 1200, "only {words} words");
+        let space = (words as f64).powi(CODE_WORDS as i32);
+        assert!(space > 2.0e12, "{space}");
+        assert!(code_words().iter().all(|w| !UNFIT_WORDS.contains(w)));
+        let distinct: HashSet<&str> = code_words().iter().copied().collect();
+        assert_eq!(distinct.len(), words, "no word twice");
+    }
+
+    #[test]
+    fn codes_do_not_repeat() {
+        let codes: HashSet<String> = (0..1000).map(|_| attendance_code()).collect();
+        assert_eq!(codes.len(), 1000);
     }
 }

@@ -57,6 +57,7 @@ pub async fn run(url: &str, command: CreateAdmin) -> Result<String, String> {
             name: command.name,
             role: "admin",
             password_hash,
+            demo: false,
         })
         .await
         .map_err(|e| e.to_string())?;

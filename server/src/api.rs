@@ -6,6 +6,7 @@ use app::errors::AppError;
 use app::functions::applications::{is_token_shaped, submit_input};
 use app::models::{ApplicationOutcome, Cohort, TasterSession};
 use app::state::AppState;
+use crate::client_ip::ClientIp;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -23,6 +24,26 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tasters", get(list_tasters))
         .route("/api/v1/applications", post(create_application))
         .route("/api/v1/applications/{status_token}", get(get_application))
+        .layer(axum::middleware::from_fn(require_json))
+}
+
+/// A request with a body must say it is JSON. Browsers send a cross-site form or `text/plain`
+/// post without asking first (a "simple" request); demanding `application/json` makes any
+/// cross-site write need a CORS preflight, which enrol never grants.
+async fn require_json(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let has_body = !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD);
+    let is_json = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"));
+    if has_body && !is_json {
+        let message = "Send the body as JSON, with the header Content-Type: application/json";
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, Json(json!({ "error": message, "errors": { "body": message } })))
+            .into_response();
+    }
+    next.run(request).await
 }
 
 /// An error as JSON with the status code that says the same thing.
@@ -34,6 +55,7 @@ impl IntoResponse for ApiError {
         let body = match &self.0 {
             AppError::Invalid(errors) => json!({ "errors": errors }),
             AppError::Conflict(message) => json!({ "error": message, "errors": { "email": message } }),
+            AppError::TooManyAttempts(message) => json!({ "error": message, "errors": { "attendance_code": message } }),
             other => json!({ "error": other.to_string() }),
         };
         (status, Json(body)).into_response()
@@ -147,7 +169,7 @@ struct ApiApplication {
 
 /// `POST /api/v1/applications`: 201 with the outcome, 422 with field errors, 409 for a
 /// duplicate, 400 for a body that is not JSON.
-async fn create_application(State(state): State<AppState>, body: Bytes) -> Response {
+async fn create_application(State(state): State<AppState>, client: ClientIp, body: Bytes) -> Response {
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
     let body: ApiApplication = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(body) => body,
@@ -165,7 +187,7 @@ async fn create_application(State(state): State<AppState>, body: Bytes) -> Respo
         access_needs: body.access_needs.unwrap_or_default(),
         consent: body.consent,
     };
-    match submit_input(&state.store, &input, Utc::now()).await {
+    match submit_input(&state, client.0, &input, Utc::now()).await {
         Ok(outcome) => (StatusCode::CREATED, Json(outcome)).into_response(),
         Err(error) => ApiError(error).into_response(),
     }

@@ -1,5 +1,6 @@
 //! Configuration from the environment, with defaults that suit a first `make run`.
 
+use app::auth::limits::LimitSettings;
 use app::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
 use app::store::DEFAULT_DATABASE_URL;
 
@@ -14,20 +15,46 @@ pub struct Config {
     pub json_logs: bool,
     /// `ENROL_OFFER_HOURS`: how long a freed place is held for the applicant offered it.
     pub offer_hours: i64,
-    /// `ENROL_SECURE_COOKIES=1`: the site is served over https, so cookies are marked Secure.
+    /// `ENROL_SECURE_COOKIES=1`: the site is served over https, so cookies are marked Secure
+    /// and responses carry HSTS.
     pub secure_cookies: bool,
+    /// `ENROL_TRUSTED_PROXIES`, `ENROL_WRONG_CODES_PER_EMAIL`, `ENROL_WRONG_CODES_PER_CLIENT`,
+    /// `ENROL_WRITE_BURST`, `ENROL_WRITES_PER_SECOND`, `ENROL_SIGN_IN_BURST`.
+    pub limits: LimitSettings,
 }
 
 impl Config {
     /// Reads the configuration from the process environment.
-    pub fn from_env() -> Self {
+    pub fn from_env() -> Result<Self, String> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
 
-    /// Reads the configuration through `lookup`, so tests need not touch the environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+    /// Reads the configuration through `lookup`, so tests need not touch the environment. A
+    /// setting that guards something (the trusted proxies, a limit) and cannot be read stops
+    /// the start with a message naming it; a plain nonsense number elsewhere falls back to its
+    /// default.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let flag = |key: &str| lookup(key).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"));
-        Self {
+        let defaults = LimitSettings::default();
+        let limit = |key: &str, default: u32| -> Result<u32, String> {
+            match lookup(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| format!("{key} must be a whole number of 1 or more, got {v:?}")),
+            }
+        };
+        let limits = LimitSettings {
+            trusted_proxies: crate::client_ip::parse_trusted_proxies(&lookup("ENROL_TRUSTED_PROXIES").unwrap_or_default())?,
+            wrong_codes_per_email: limit("ENROL_WRONG_CODES_PER_EMAIL", defaults.wrong_codes_per_email)?,
+            wrong_codes_per_client: limit("ENROL_WRONG_CODES_PER_CLIENT", defaults.wrong_codes_per_client)?,
+            write_burst: limit("ENROL_WRITE_BURST", defaults.write_burst)?,
+            writes_per_second: limit("ENROL_WRITES_PER_SECOND", defaults.writes_per_second)?,
+            sign_in_burst: limit("ENROL_SIGN_IN_BURST", defaults.sign_in_burst)?,
+        };
+        Ok(Self {
             database_url: lookup("DATABASE_URL")
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
@@ -38,7 +65,8 @@ impl Config {
                 .filter(|h| (1..=24 * 14).contains(h))
                 .unwrap_or(DEFAULT_OFFER_WINDOW_HOURS),
             secure_cookies: flag("ENROL_SECURE_COOKIES"),
-        }
+            limits,
+        })
     }
 }
 
@@ -49,7 +77,28 @@ mod tests {
 
     fn config(pairs: &[(&str, &str)]) -> Config {
         let env: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Config::from_lookup(|key| env.get(key).cloned())
+        Config::from_lookup(|key| env.get(key).cloned()).unwrap()
+    }
+
+    fn refused(pairs: &[(&str, &str)]) -> String {
+        let env: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|key| env.get(key).cloned()).unwrap_err()
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_and_a_mistake_stops_the_start() {
+        assert_eq!(config(&[("ENROL_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]).limits.trusted_proxies.len(), 2);
+        assert!(config(&[]).limits.trusted_proxies.is_empty(), "none by default: the peer is the client");
+        assert!(refused(&[("ENROL_TRUSTED_PROXIES", "10.0.0.0/8 nginx")]).contains("\"nginx\""));
+    }
+
+    #[test]
+    fn limits_default_to_the_documented_values_and_refuse_nonsense() {
+        let c = config(&[("ENROL_WRONG_CODES_PER_EMAIL", "5")]);
+        assert_eq!((c.limits.wrong_codes_per_email, c.limits.wrong_codes_per_client), (5, 30));
+        assert_eq!((c.limits.write_burst, c.limits.writes_per_second, c.limits.sign_in_burst), (5000, 50, 30));
+        assert!(refused(&[("ENROL_WRITE_BURST", "0")]).contains("ENROL_WRITE_BURST"));
+        assert!(refused(&[("ENROL_SIGN_IN_BURST", "lots")]).contains("ENROL_SIGN_IN_BURST"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::render::render_page;
 use app::auth::password::{hash_password, verify_password};
-use app::auth::session::{self, require};
+use app::auth::session::{self, require, Attempt};
 use app::domain::coordinator_forms::{CohortForm, TasterForm, TasterInput};
 use app::domain::csv_export;
 use app::domain::password_change::PasswordChange;
@@ -17,14 +17,14 @@ use app::functions::coordinator::{AccountForm, ActionProblem, CreatedPassword, D
 use app::models::{ApplicationFilter, CoordinatorUser, Role};
 use app::state::AppState;
 use app::store::{AttendanceSource, CohortUpdate, NewCohort, NewCoordinator, NewTaster, TasterChange};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Multipart, Path, Query, State};
+use crate::client_ip::ClientIp;
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{Duration, Utc};
-use std::net::SocketAddr;
 
 type Pairs = Form<Vec<(String, String)>>;
 
@@ -50,10 +50,14 @@ pub const ENDPOINTS: &[(&str, &str, Role)] = &[
     ("POST", "/coordinator/password", Role::Coordinator),
 ];
 
+/// Signing in (apart from the rest: it has a rate limit of its own).
+pub fn sign_in_routes() -> Router<AppState> {
+    Router::new().route("/coordinator/login", post(login))
+}
+
 /// The coordinator routes (the pages themselves are Leptos routes).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/coordinator/login", post(login))
         .route("/coordinator/logout", post(logout))
         .route("/coordinator/tasters", post(create_taster))
         .route("/coordinator/tasters/{id}", post(edit_taster))
@@ -131,25 +135,37 @@ fn safe_next(next: &str) -> &str {
     }
 }
 
-async fn login(
-    State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(pairs): Pairs,
-) -> Response {
+/// The sign-in attempt of this request: its client address, its browser's device secret and
+/// whether the server runs in demo mode.
+fn attempt(state: &AppState, client: ClientIp, headers: &HeaderMap) -> Attempt {
+    Attempt {
+        client: client.0,
+        device_secret: session::device_secret_from(headers),
+        demo_mode: state.demo,
+        now: Utc::now(),
+    }
+}
+
+async fn login(State(state): State<AppState>, client: ClientIp, headers: HeaderMap, Form(pairs): Pairs) -> Response {
     let (email, password) = (value(&pairs, "email").trim().to_string(), value(&pairs, "password").to_string());
     if email.is_empty() || password.is_empty() {
         let error = "Enter your email address and password".to_string();
         return render_page(state, "/coordinator/login", &headers, LoginDraft { email, error }).await;
     }
-    match session::sign_in(&state.store, &state.throttle, &email, &password, client.ip(), Utc::now()).await {
-        Ok((user, secret)) => {
-            tracing::info!(coordinator = user.id, "signed in");
-            (
-                [(header::SET_COOKIE, session::session_cookie(&secret, state.secure_cookies))],
-                Redirect::to(safe_next(value(&pairs, "next"))),
-            )
-                .into_response()
+    let attempt = attempt(&state, client, &headers);
+    match session::sign_in(&state.store, &state.throttle, &email, &password, &attempt).await {
+        Ok(signed_in) => {
+            tracing::info!(coordinator = signed_in.user.id, "signed in");
+            let mut response = Redirect::to(safe_next(value(&pairs, "next"))).into_response();
+            let secure = state.secure_cookies;
+            let cookies = std::iter::once(session::session_cookie(&signed_in.session_secret, secure))
+                .chain(signed_in.new_device_secret.map(|device| session::device_cookie(&device, secure)));
+            for cookie in cookies {
+                if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+            response
         }
         Err(error) => {
             let draft = LoginDraft { email, error: error.message().to_string() };
@@ -553,7 +569,13 @@ async fn create_account(
     let password = app::tokens::one_time_password();
     let Ok(password_hash) = hash_password(&password) else { return problem(AppError::Internal) };
     let account =
-        NewCoordinator { email: email.as_str().to_string(), name: name.as_str().to_string(), role, password_hash };
+        NewCoordinator {
+        email: email.as_str().to_string(),
+        name: name.as_str().to_string(),
+        role,
+        password_hash,
+        demo: false,
+    };
     match state.store.create_coordinator(&account, user.id).await {
         Ok(_) => render_page(state, "/coordinator/accounts", &headers, CreatedPassword(password)).await,
         Err(AppError::Conflict(message)) => {
@@ -587,7 +609,7 @@ async fn enable_account(State(state): State<AppState>, Signed(user): Admin, Path
 /// their other sessions end.
 async fn change_password(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    client: ClientIp,
     Signed(user): AnyCoordinator,
     headers: HeaderMap,
     Form(pairs): Pairs,
@@ -602,26 +624,22 @@ async fn change_password(
         return again(errors).await;
     }
     let wrong = |message: &str| app::errors::FieldErrors::from([("current_password".to_string(), message.to_string())]);
-    let email_key = user.email.to_lowercase();
-    let now = Utc::now();
+    let email_key = app::domain::email::email_key(&user.email);
     let too_many = "Too many wrong passwords. Wait 15 minutes, then try again.";
-    if state.throttle.is_locked(client.ip(), &email_key, now) {
-        return again(wrong(too_many)).await;
-    }
+    let attempt = attempt(&state, client, &headers);
     let record = match state.store.login_record(&email_key).await {
         Ok(Some(record)) => record,
         Ok(None) => return problem(AppError::Unauthorised),
         Err(error) => return problem(error),
     };
-    if record.is_locked(now) {
+    if !session::may_try(&state.store, &state.throttle, &record, &attempt).await {
         return again(wrong(too_many)).await;
     }
     let (current, phc) = (change.current.clone(), record.password_hash.clone());
     if !tokio::task::spawn_blocking(move || verify_password(&current, &phc)).await.unwrap_or(false) {
-        session::wrong_password(&state.store, &state.throttle, client.ip(), &email_key, Some(&record), now).await;
+        session::wrong_password(&state.store, &state.throttle, Some(&record), &attempt).await;
         return again(wrong("Your current password is not right. Enter the password you signed in with")).await;
     }
-    state.throttle.succeeded(client.ip(), &email_key);
     if let Err(error) = state.store.login_succeeded(record.id).await {
         return problem(error);
     }

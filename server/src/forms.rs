@@ -9,8 +9,9 @@ use app::errors::AppError;
 use app::functions::applications::{is_token_shaped, submit_form, JoinDraft};
 use app::models::ApplicationStatus;
 use app::state::AppState;
+use crate::client_ip::ClientIp;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
@@ -28,19 +29,29 @@ pub fn routes() -> Router<AppState> {
 /// with what was typed and a message for each problem.
 async fn post_join(
     State(state): State<AppState>,
+    client: ClientIp,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = JoinForm::from_pairs(pairs);
-    let draft = match submit_form(&state.store, &form, chrono::Utc::now()).await {
+    let mut status = StatusCode::OK;
+    let draft = match submit_form(&state, client.0, &form, chrono::Utc::now()).await {
         Ok(status) => return Redirect::to(&format!("/join/confirmation/{}", status.status_token)).into_response(),
         Err(AppError::Invalid(errors)) => JoinDraft { form, errors, notice: None },
         Err(AppError::Conflict(message)) => {
             JoinDraft { form, errors: [("email".to_string(), message)].into(), notice: None }
         }
+        Err(AppError::TooManyAttempts(message)) => {
+            status = StatusCode::TOO_MANY_REQUESTS;
+            JoinDraft { form, errors: [("attendance_code".to_string(), message)].into(), notice: None }
+        }
         Err(other) => JoinDraft { form, errors: Default::default(), notice: Some(other.to_string()) },
     };
-    render_page(state, "/join", &headers, draft).await
+    let mut page = render_page(state, "/join", &headers, draft).await;
+    if page.status() == StatusCode::OK {
+        *page.status_mut() = status;
+    }
+    page
 }
 
 /// Back to the status page, with a banner saying what happened (`done`).

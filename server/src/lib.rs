@@ -3,6 +3,7 @@
 
 pub mod admin_cli;
 pub mod api;
+pub mod client_ip;
 pub mod config;
 pub mod coordinator;
 pub mod events;
@@ -10,7 +11,9 @@ pub mod forms;
 pub mod health;
 pub mod ics;
 pub mod page_cache;
+pub mod rate_limit;
 pub mod render;
+pub mod security_headers;
 pub mod tasks;
 
 use app::state::AppState;
@@ -37,13 +40,24 @@ fn assets(options: &leptos::config::LeptosOptions) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(cache)))
 }
 
-/// Caching rules by address: coordinators' pages and status pages hold personal data, so
-/// browsers and proxies must not keep them; the favicon and the programme outline may be kept
-/// for a day.
+/// Whether the answer to a request may hold personal data or a status token: coordinators'
+/// pages, status and confirmation pages, the API's applications, and the answer to any form
+/// post (a form shown again with what was typed).
+fn is_private(method: &axum::http::Method, path: &str) -> bool {
+    let safe = method == axum::http::Method::GET || method == axum::http::Method::HEAD;
+    !safe
+        || ["/coordinator", "/status/", "/join/confirmation/", "/api/v1/applications"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+}
+
+/// Caching rules by address: what may hold personal data or a status token must not be kept
+/// by browsers or proxies; the favicon and the programme outline may be kept for a day.
 async fn cache_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     let path = request.uri().path().to_owned();
+    let private = is_private(request.method(), &path);
     let mut response = next.run(request).await;
-    let rule = if path.starts_with("/coordinator") || path.starts_with("/status/") {
+    let rule = if private {
         Some("no-store")
     } else if response.status().is_success() && [".ico", ".svg", ".pdf"].iter().any(|ext| path.ends_with(ext)) {
         Some("public, max-age=86400")
@@ -75,9 +89,10 @@ pub fn router(state: AppState) -> Router {
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), assets)
         .route("/healthz", get(health::healthz))
         .route("/api/v1/events", get(events::events))
-        .merge(api::routes())
-        .merge(forms::routes())
+        .merge(api::routes().route_layer(rate_limit::writes(&state.limits, rate_limit::Answer::Json)))
+        .merge(forms::routes().route_layer(rate_limit::writes(&state.limits, rate_limit::Answer::Page)))
         .merge(ics::routes())
+        .merge(coordinator::sign_in_routes().route_layer(rate_limit::sign_in(&state.limits)))
         .merge(coordinator::routes())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -87,6 +102,14 @@ pub fn router(state: AppState) -> Router {
             page_cache::cached,
         ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            client_ip::TrustedProxies(std::sync::Arc::new(state.limits.trusted_proxies.clone())),
+            client_ip::resolve,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security_headers::SecurityHeaders { https: state.secure_cookies },
+            security_headers::add,
+        ))
         .layer(
             // Log the route pattern, never the raw path: status links carry private tokens.
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

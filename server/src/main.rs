@@ -10,7 +10,13 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = Config::from_env();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("enrol could not start: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let args: Vec<String> = std::env::args().skip(1).collect();
     if !args.is_empty() {
         // `server admin create --email …`: make the first admin, then stop.
@@ -64,6 +70,17 @@ async fn run(config: Config) -> Result<(), String> {
             Some((code, when)) => println!("Demo attendance code: {code} (taster session on {when})"),
             None => println!("Demo attendance code: none (no past taster session)"),
         }
+    } else if store.demo_account_exists().await.map_err(|e| format!("demo account check: {e}"))? {
+        // Its password is published in the README: it cannot sign in outside demo mode.
+        let ended = store.end_demo_sessions().await.map_err(|e| format!("demo sessions: {e}"))?;
+        tracing::warn!(
+            sessions_ended = ended,
+            "the demo coordinator account exists in this database; it cannot sign in outside demo mode"
+        );
+        eprintln!(
+            "Warning: this database has the demo coordinator account ({}); it cannot sign in unless ENROL_DEMO=1.",
+            app::demo::DEMO_EMAIL
+        );
     }
 
     let live = app::live::Live::start(store.clone()).await.map_err(|e| format!("live places: {e}"))?;
@@ -73,6 +90,8 @@ async fn run(config: Config) -> Result<(), String> {
         live: live.clone(),
         demo: config.demo,
         throttle: Default::default(),
+        wrong_codes: config.limits.wrong_codes(),
+        limits: config.limits.clone(),
         secure_cookies: config.secure_cookies,
     };
     let expiry = tokio::spawn(server::tasks::expire_offers_every(store.clone(), std::time::Duration::from_secs(30)));

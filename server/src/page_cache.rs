@@ -27,6 +27,22 @@ struct Entry {
     version: (u64, u64, i64),
     headers: HeaderMap,
     body: Bytes,
+    /// The Content-Security-Policy nonce the page was rendered with: a copy served later gets
+    /// that request's own nonce in its place (see `security_headers`).
+    nonce: Option<String>,
+}
+
+/// The nonce the security-headers middleware gave this request.
+fn request_nonce(request: &Request) -> Option<String> {
+    request.headers().get(app::csp::NONCE_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// The cached page with its render's nonce swapped for this response's.
+fn with_nonce(entry: &Entry, nonce: Option<&str>) -> Bytes {
+    match (entry.nonce.as_deref(), nonce, std::str::from_utf8(&entry.body)) {
+        (Some(old), Some(new), Ok(html)) if old != new => Bytes::from(html.replace(old, new)),
+        _ => entry.body.clone(),
+    }
 }
 
 /// The cache and what tells it something changed.
@@ -56,9 +72,10 @@ pub async fn cached(State(cache): State<PageCache>, request: Request, next: Next
     }
     let key = request.uri().path_and_query().map(|pq| pq.as_str().to_string()).unwrap_or_default();
     let version = cache.version();
+    let nonce = request_nonce(&request);
     if let Some(entry) = cache.entries.lock().ok().and_then(|e| e.get(&key).cloned()) {
         if entry.version == version {
-            let mut response = Body::from(entry.body).into_response();
+            let mut response = Body::from(with_nonce(&entry, nonce.as_deref())).into_response();
             *response.headers_mut() = entry.headers;
             return response;
         }
@@ -81,7 +98,7 @@ pub async fn cached(State(cache): State<PageCache>, request: Request, next: Next
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }
-        entries.insert(key, Entry { version, headers: parts.headers.clone(), body: body.clone() });
+        entries.insert(key, Entry { version, headers: parts.headers.clone(), body: body.clone(), nonce });
     }
     Response::from_parts(parts, Body::from(body))
 }

@@ -26,7 +26,9 @@ pub async fn render_page<T: Clone + Send + Sync + 'static>(
         move || shell(options.clone()),
     );
     let mut builder = Request::builder().uri(path);
-    for name in [header::COOKIE, header::HOST, header::ACCEPT_LANGUAGE] {
+    // The nonce goes along too, so the page's scripts carry the one its policy names.
+    let nonce = header::HeaderName::from_static(app::csp::NONCE_HEADER);
+    for name in [header::COOKIE, header::HOST, header::ACCEPT_LANGUAGE, nonce] {
         for value in headers.get_all(&name) {
             builder = builder.header(&name, value);
         }

@@ -3,9 +3,15 @@
 //! A session is a random 256-bit secret in an HttpOnly, SameSite=Strict cookie (Secure when
 //! configured for https); the database keeps only its SHA-256, so signing out or expiry ends
 //! it for good. Sessions end after 30 minutes idle or 12 hours in all.
+//!
+//! A browser a coordinator has signed in on also keeps a device cookie (another 256-bit
+//! secret, stored hashed): wrong passwords from it are counted on its own, so that a flood of
+//! wrong passwords from elsewhere, which locks the account, does not lock its coordinator out
+//! of their usual browser (see `throttle.rs`).
 
+use crate::auth::limits::Failures;
 use crate::auth::password::verify_password;
-use crate::auth::throttle::Throttle;
+use crate::auth::throttle::{delay_after, Throttle, ACCOUNT};
 use crate::errors::AppError;
 use crate::models::{CoordinatorUser, Role};
 use crate::store::{LoginRecord, Store};
@@ -33,13 +39,18 @@ pub fn hash_secret(secret: &str) -> String {
 
 /// The session secret from a request's cookies.
 pub fn secret_from(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, COOKIE)
+}
+
+/// A cookie's value, if it looks like one of our 256-bit secrets (64 hex digits).
+fn cookie_value(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.to_string())
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -56,6 +67,26 @@ pub fn session_cookie(secret: &str, secure: bool) -> String {
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(secure: bool) -> String {
     format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}", if secure { "; Secure" } else { "" })
+}
+
+/// The device cookie's name: it marks a browser a coordinator has signed in on before.
+pub const DEVICE_COOKIE: &str = "enrol_device";
+/// A browser not used to sign in for this long is forgotten.
+pub const DEVICE_FORGOTTEN_AFTER: Duration = Duration::days(180);
+
+/// The device secret from a request's cookies, if it looks like one.
+pub fn device_secret_from(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, DEVICE_COOKIE)
+}
+
+/// The `Set-Cookie` value that marks this browser as one its coordinator has signed in on.
+/// It only ever reaches the coordinators' pages (`Path=/coordinator`).
+pub fn device_cookie(secret: &str, secure: bool) -> String {
+    format!(
+        "{DEVICE_COOKIE}={secret}; Path=/coordinator; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        DEVICE_FORGOTTEN_AFTER.num_seconds(),
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 /// Why signing in failed, in words for the person signing in.
@@ -84,63 +115,135 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| crate::auth::password::hash_password("decoy password never used").unwrap_or_default())
 }
 
+/// Who is trying a password, and from where: the client address, the browser's device secret
+/// (if it has one), and whether the server runs in demo mode.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub client: IpAddr,
+    pub device_secret: Option<String>,
+    pub demo_mode: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// Whose count a wrong password goes on: a browser the account has signed in on keeps its own,
+/// so attempts from anywhere else cannot lock the coordinator out of it.
+enum Counter {
+    Device { id_hash: String, failures: Failures },
+    Account,
+}
+
+/// The counter for `record` from this attempt's browser.
+async fn counter(store: &Store, record: Option<&LoginRecord>, attempt: &Attempt) -> Result<Counter, AppError> {
+    let (Some(record), Some(secret)) = (record, attempt.device_secret.as_deref()) else { return Ok(Counter::Account) };
+    let id_hash = hash_secret(secret);
+    Ok(match store.device(&id_hash).await? {
+        Some(device) if device.coordinator_id == record.id => Counter::Device { id_hash, failures: device.failures },
+        _ => Counter::Account,
+    })
+}
+
+/// What a successful sign-in gives: the coordinator, the new session's secret, and a device
+/// secret to set when this browser was not known yet.
+pub struct SignedIn {
+    pub user: CoordinatorUser,
+    pub session_secret: String,
+    pub new_device_secret: Option<String>,
+}
+
 /// Checks an email and password; on success stores a new session and returns its secret.
 pub async fn sign_in(
     store: &Store,
     throttle: &Throttle,
     email: &str,
     password: &str,
-    client: IpAddr,
-    now: DateTime<Utc>,
-) -> Result<(CoordinatorUser, String), SignInError> {
-    let email_key = email.trim().to_lowercase();
-    if throttle.is_locked(client, &email_key, now) {
-        return Err(SignInError::TooManyAttempts);
-    }
+    attempt: &Attempt,
+) -> Result<SignedIn, SignInError> {
+    let now = attempt.now;
+    let email_key = crate::domain::email::email_key(email);
     let record = store.login_record(&email_key).await.map_err(|_| SignInError::Unavailable)?;
-    if record.as_ref().is_some_and(|r| r.is_locked(now)) {
+    let counter = counter(store, record.as_ref(), attempt).await.map_err(|_| SignInError::Unavailable)?;
+    let locked = match &counter {
+        Counter::Device { failures, .. } => failures.is_locked(now),
+        Counter::Account => {
+            throttle.is_locked(attempt.client, now) || record.as_ref().is_some_and(|r| r.failures().is_locked(now))
+        }
+    };
+    if locked {
         return Err(SignInError::TooManyAttempts);
     }
     let phc = record.as_ref().map(|r| r.password_hash.clone()).unwrap_or_else(|| decoy_hash().to_string());
     let candidate = password.to_string();
     let matches = tokio::task::spawn_blocking(move || verify_password(&candidate, &phc)).await.unwrap_or(false);
+    // The demo account's password is published: outside demo mode it is as good as wrong.
+    let usable = |r: &LoginRecord| r.disabled_at.is_none() && (attempt.demo_mode || !r.is_demo);
     match record {
-        Some(record) if matches && record.disabled_at.is_none() => {
-            throttle.succeeded(client, &email_key);
-            store.login_succeeded(record.id).await.map_err(|_| SignInError::Unavailable)?;
-            let secret = crate::tokens::session_secret();
+        Some(record) if matches && usable(&record) => {
+            let unavailable = |_| SignInError::Unavailable;
+            let new_device_secret = match &counter {
+                Counter::Device { id_hash, .. } => {
+                    store.device_succeeded(id_hash, now).await.map_err(unavailable)?;
+                    None
+                }
+                Counter::Account => {
+                    store.login_succeeded(record.id).await.map_err(unavailable)?;
+                    let secret = crate::tokens::session_secret();
+                    let forget_before = now - DEVICE_FORGOTTEN_AFTER;
+                    store.add_device(&hash_secret(&secret), record.id, now, forget_before).await.map_err(unavailable)?;
+                    Some(secret)
+                }
+            };
+            let session_secret = crate::tokens::session_secret();
             store
-                .create_session(&hash_secret(&secret), record.id, now, now + ABSOLUTE)
+                .create_session(&hash_secret(&session_secret), record.id, now, now + ABSOLUTE)
                 .await
                 .map_err(|_| SignInError::Unavailable)?;
-            Ok((record.user(), secret))
+            Ok(SignedIn { user: record.user(), session_secret, new_device_secret })
         }
         other => {
-            wrong_password(store, throttle, client, &email_key, other.as_ref(), now).await;
+            wrong_password(store, throttle, other.as_ref(), attempt).await;
             Err(SignInError::WrongDetails)
         }
     }
 }
 
-/// Counts a wrong password, at sign-in or when a coordinator changes theirs: in the
-/// throttle (by client address and email) and, for an existing account, in its stored count,
-/// which locks the account for a while after `LOCK_AFTER` in a row. Then waits, longer after
-/// each failure in a row, before the caller answers.
-pub async fn wrong_password(
-    store: &Store,
-    throttle: &Throttle,
-    client: IpAddr,
-    email_key: &str,
-    record: Option<&LoginRecord>,
-    now: DateTime<Utc>,
-) {
-    let failures = throttle.failed(client, email_key, now);
-    if let Some(record) = record {
-        let lock = (record.failed_logins + 1 >= crate::auth::throttle::LOCK_AFTER as i64)
-            .then(|| now + crate::auth::throttle::LOCK_FOR);
-        let _ = store.login_failed(record.id, lock).await;
+/// Whether this attempt may try a password for `record` now (the change-password form asks
+/// before it checks the current password).
+pub async fn may_try(store: &Store, throttle: &Throttle, record: &LoginRecord, attempt: &Attempt) -> bool {
+    match counter(store, Some(record), attempt).await {
+        Ok(Counter::Device { failures, .. }) => !failures.is_locked(attempt.now),
+        Ok(Counter::Account) => {
+            !throttle.is_locked(attempt.client, attempt.now) && !record.failures().is_locked(attempt.now)
+        }
+        Err(_) => false,
     }
-    tokio::time::sleep(crate::auth::throttle::delay_after(failures)).await;
+}
+
+/// Counts a wrong password, at sign-in or when a coordinator changes theirs: on the browser's
+/// own count when the account has signed in on it before; otherwise on the client address's
+/// count and, for an existing account, on the account's stored count, which locks it for
+/// other browsers after `LOCK_AFTER` in a row. Then waits, longer after each failure in a
+/// row, before the caller answers.
+pub async fn wrong_password(store: &Store, throttle: &Throttle, record: Option<&LoginRecord>, attempt: &Attempt) {
+    let now = attempt.now;
+    let in_a_row = match counter(store, record, attempt).await {
+        Ok(Counter::Device { id_hash, failures }) => {
+            let after = failures.after_failure(ACCOUNT, now);
+            let _ = store.device_failed(&id_hash, after).await;
+            after.count
+        }
+        _ => {
+            let from_client = throttle.failed(attempt.client, now);
+            match record {
+                Some(record) => {
+                    let after = record.failures().after_failure(ACCOUNT, now);
+                    let _ = store.login_failed(record.id, after).await;
+                    after.count
+                }
+                None => from_client,
+            }
+        }
+    };
+    tokio::time::sleep(delay_after(in_a_row)).await;
 }
 
 /// The coordinator a request belongs to, if its session is valid (idle and absolute limits
@@ -193,6 +296,13 @@ mod tests {
         assert_eq!(secret_from(&headers), Some(secret));
         headers.insert("cookie", format!("{COOKIE}=short").parse().unwrap());
         assert_eq!(secret_from(&headers), None);
+    }
+
+    #[test]
+    fn the_device_cookie_reaches_only_the_coordinators_pages() {
+        let cookie = device_cookie("s", false);
+        assert!(cookie.starts_with("enrol_device=s; Path=/coordinator;") && cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=15552000"), "{cookie}");
     }
 
     #[test]

@@ -83,6 +83,8 @@ pub fn TextArea(
             <label class="label" for=id>{label}</label>
             <Hint id=id.to_string() text=hint />
             <ErrorMessage id=id.to_string() error />
+            // Leptos writes a textarea's children raw (leptos-rs/leptos #4819), so what was
+            // typed goes in escaped, by hand: `</textarea><script>` stays text.
             <textarea
                 class="textarea"
                 class:input--error=move || error.get().is_some()
@@ -91,11 +93,27 @@ pub fn TextArea(
                 rows="4"
                 aria-describedby=move || described_by(id, has_hint, error.get().is_some())
                 aria-invalid=move || error.get().is_some().then_some("true")
-            >
-                {value}
-            </textarea>
+                inner_html=escape_text(&value)
+            ></textarea>
         </div>
     }
+}
+
+/// Text made safe to write as raw HTML: the five characters that could end an element or an
+/// attribute become character references, which a browser turns back into the same text.
+pub fn escape_text(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// One option of a radio group: value, label, and an optional hint.

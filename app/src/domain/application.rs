@@ -65,15 +65,21 @@ impl NurseAdvocate {
     }
 }
 
-/// An attendance code as typed: letters and digits, compared without case, spaces or hyphens.
-/// (ASCII lower case is enough: a code with any other letter is refused below.)
+/// The key an attendance code is compared by: without case, spaces or hyphens, so
+/// "Maple orbit-Shed river" is `mapleorbitshedriver`. (ASCII lower case is enough: a code with
+/// any other letter is refused by [`normalise_attendance_code`].)
+pub fn attendance_code_key(raw: &str) -> String {
+    raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_lowercase()
+}
+
+/// An attendance code as typed, as its key: letters and digits only.
 pub fn normalise_attendance_code(raw: &str) -> Result<Option<String>, String> {
-    let code: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_lowercase();
+    let code = attendance_code_key(raw);
     if code.is_empty() {
         return Ok(None);
     }
     if code.chars().count() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric()) || code.len() < 4 {
-        return Err("Enter the attendance code as it was shown in the session, like willow27".into());
+        return Err("Enter the attendance code as it was shown in the session, like maple-orbit-shed-river".into());
     }
     Ok(Some(code))
 }
@@ -411,7 +417,7 @@ mod tests {
     #[test]
     fn an_attendance_code_with_symbols_is_refused_with_an_example() {
         let input = ApplicationInput { attendance_code: "willow!27".into(), ..valid() };
-        assert!(NewApplication::parse(&input, &options()).unwrap_err()["attendance_code"].contains("like willow27"));
+        assert!(NewApplication::parse(&input, &options()).unwrap_err()["attendance_code"].contains("like maple-orbit-shed-river"));
     }
 
     #[test]

@@ -4,6 +4,16 @@
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The years enrol shows and schedules in. chrono reaches year 262143, where adding a day or
+/// a week overflows; a course is planned years ahead, never centuries, so dates from an address
+/// bar or a form outside these years are refused, never computed with.
+pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Whether `day` falls within [`SUPPORTED_YEARS`].
+pub fn is_supported(day: NaiveDate) -> bool {
+    SUPPORTED_YEARS.contains(&day.year())
+}
+
 /// The first day of the month `day` is in.
 pub fn first_of_month(day: NaiveDate) -> NaiveDate {
     day.with_day(1).unwrap_or(day)
@@ -14,7 +24,7 @@ pub fn parse_month(value: &str) -> Result<NaiveDate, String> {
     let problem = || format!("“{value}” is not a month: use the form 2026-12");
     let (year, month) = value.trim().split_once('-').ok_or_else(problem)?;
     let (year, month) = (year.parse::<i32>().map_err(|_| problem())?, month.parse::<u32>().map_err(|_| problem())?);
-    if !(2000..=2100).contains(&year) {
+    if !SUPPORTED_YEARS.contains(&year) {
         return Err(problem());
     }
     NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(problem)

@@ -1,6 +1,7 @@
 //! The coordinators' forms for taster sessions and cohorts: what they post, and the checks that
 //! turn it into values the store accepts. Plain Rust, shared by browser and server.
 
+use super::calendar::SUPPORTED_YEARS;
 use super::field;
 use super::text::parse_text;
 use crate::errors::FieldErrors;
@@ -32,9 +33,28 @@ pub struct TasterInput {
     pub passcode: String,
 }
 
+/// A date within the years a course is planned in (see [`SUPPORTED_YEARS`]): anything
+/// outside them is a typing slip, and would overflow date arithmetic near chrono's limits.
+fn within_years(day: NaiveDate, what: &str) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if SUPPORTED_YEARS.contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(format!(
+            "Enter {what} between the years {} and {}, like 2026-12-02",
+            SUPPORTED_YEARS.start(),
+            SUPPORTED_YEARS.end()
+        ))
+    }
+}
+
 fn parse_day(raw: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("Enter {what} as a real date, like 2026-12-02"))
+    if raw.trim().is_empty() {
+        return Err(format!("Enter {what}"));
+    }
+    let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("Enter {what} as a real date, like 2026-12-02"))?;
+    within_years(day, what)
 }
 
 fn parse_time(raw: &str, what: &str) -> Result<NaiveTime, String> {
@@ -202,13 +222,14 @@ impl CohortForm {
         let common = self.parse_common(&mut errors);
         let mut starts = Vec::with_capacity(self.meetings.len());
         for (i, raw) in self.meetings.iter().enumerate() {
-            match NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M") {
+            let what = format!("meeting {}", i + 1);
+            let parsed = NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
+                .map_err(|_| format!("Enter {what} as a date and time, like 2027-01-05 10:00"))
+                .and_then(|t| within_years(t.date(), &what).map(|_| t));
+            match parsed {
                 Ok(t) => starts.push(t),
-                Err(_) => {
-                    errors.insert(
-                        format!("meeting_{}", i + 1),
-                        format!("Enter meeting {} as a date and time, like 2027-01-05 10:00", i + 1),
-                    );
+                Err(message) => {
+                    errors.insert(format!("meeting_{}", i + 1), message);
                 }
             }
         }
@@ -320,6 +341,39 @@ mod tests {
         let form = CohortForm { capacity: "twelve".into(), status: "maybe".into(), ..cohort() };
         let errors = form.parse_new().unwrap_err();
         assert!(errors.contains_key("capacity") && errors.contains_key("status"));
+    }
+
+    #[test]
+    fn dates_outside_the_years_a_course_is_planned_in_are_field_errors() {
+        for date in ["9999-12-31", "262143-12-31", "+262143-12-31", "-0001-01-01", "-262144-01-01", "1999-12-31", "2101-01-01"]
+        {
+            let errors = TasterForm { date: date.into(), ..taster() }.parse().unwrap_err();
+            // chrono reads some of these as dates (refused by year) and not others (refused as
+            // no date): either way a field error, never a panic.
+            let message = &errors["date"];
+            assert!(message.contains("between the years 2000 and 2100") || message.contains("real date"), "{date}: {errors:?}");
+            let errors = CohortForm { first_date: date.into(), ..cohort() }.parse_new().unwrap_err();
+            assert!(errors.contains_key("first_date"), "{date}: {errors:?}");
+        }
+        let last_week = CohortForm { first_date: "2100-12-01".into(), ..cohort() }.parse_new();
+        assert!(last_week.is_ok(), "a date inside the range whose weeks run past it still works");
+        let far = CohortForm { meetings: vec!["9999-01-05T10:00".into()], ..cohort() }.parse_edit().unwrap_err();
+        assert!(far["meeting_1"].contains("between the years"), "{far:?}");
+    }
+
+    #[test]
+    fn a_cohort_has_one_to_52_weekly_meetings() {
+        for count in ["0", "53", "-1", "99999999999999999999"] {
+            let errors = CohortForm { meeting_count: count.into(), ..cohort() }.parse_new().unwrap_err();
+            assert!(errors["meeting_count"].contains("from 1 to 52"), "{count}: {errors:?}");
+        }
+        assert_eq!(CohortForm { meeting_count: "52".into(), ..cohort() }.parse_new().unwrap().meeting_starts.len(), 52);
+    }
+
+    #[test]
+    fn an_empty_date_asks_for_the_date() {
+        let errors = TasterForm { date: "".into(), ..taster() }.parse().unwrap_err();
+        assert_eq!(errors["date"], "Enter the date");
     }
 
     #[test]

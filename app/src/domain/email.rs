@@ -1,21 +1,54 @@
 //! A work email address, parsed once and then trusted.
+//!
+//! Rule 6 compares people by their email, so two spellings of one address must give one key:
+//! on the server, [`email_key`] applies Unicode compatibility normalisation (NFKC, which turns
+//! fullwidth `ｓａｍ` into `sam`) and full case folding (`ß` into `ss`). Characters that cannot
+//! be seen (a soft hyphen, a zero-width space, a direction mark) would give one person two keys
+//! that look the same, so they are refused when the address is parsed, in the browser too.
 
 use serde::{Deserialize, Serialize};
 
-/// A syntactically valid email address, trimmed; compare people by [`WorkEmail::key`].
+/// The punctuation an address may contain besides letters and digits (RFC 5322's `atext`,
+/// with the dot and the at sign).
+const ALLOWED_PUNCTUATION: &str = ".@!#$%&'*+/=?^_`{|}~-";
+
+/// What a person is told when the address holds a character outside letters, digits and that
+/// punctuation: in practice an invisible one that came along with a copy and paste.
+pub const HIDDEN_CHARACTER_MESSAGE: &str = "Your work email address contains a hidden or unusual \
+    character, perhaps from copying and pasting it. Type the address again, like name@nhs.net";
+
+/// The ASCII character a fullwidth form (U+FF01 to U+FF5E, and the ideographic space) stands for.
+fn narrow(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
+/// A syntactically valid email address, trimmed; compare people by their key ([`email_key`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkEmail(String);
 
 impl WorkEmail {
-    /// Parses what a person typed, with a message that says how to fix it.
+    /// Parses what a person typed, with a message that says how to fix it. Fullwidth forms of
+    /// ASCII (from an East Asian keyboard: `ｓａｍ＠ｎｈｓ．ｎｅｔ`) are read as the ASCII they
+    /// stand for, as NFKC would, so the address is stored as it can be sent to.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let value = raw.trim();
+        let narrowed: String = raw.chars().map(narrow).collect();
+        let value = narrowed.trim();
         if value.is_empty() {
             return Err("Enter your work email address, like name@nhs.net".into());
         }
         let format = || "Enter your work email address in the correct format, like name@nhs.net".to_string();
         if value.chars().count() > 254 || value.chars().any(char::is_whitespace) {
             return Err(format());
+        }
+        // Letters and digits of any script pass (`is_alphanumeric`); a format or control
+        // character (soft hyphen, zero-width space, bidi marks), a combining mark or a symbol
+        // does not.
+        if !value.chars().all(|c| c.is_alphanumeric() || ALLOWED_PUNCTUATION.contains(c)) {
+            return Err(HIDDEN_CHARACTER_MESSAGE.into());
         }
         let (local, domain) = value.split_once('@').ok_or_else(format)?;
         let domain_ok = domain.contains('.')
@@ -43,10 +76,21 @@ impl WorkEmail {
         &self.0
     }
 
-    /// The address in lower case: one person, however they capitalise it.
+    /// The key that identifies the person (see [`email_key`]).
+    #[cfg(feature = "ssr")]
     pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        email_key(&self.0)
     }
+}
+
+/// The comparison key of an email address: NFKC, then full case folding, then NFKC again (case
+/// folding can undo a composition), trimmed. One person, however their keyboard spells it.
+/// Server only: the tables would triple the size of the browser's wasm.
+#[cfg(feature = "ssr")]
+pub fn email_key(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let composed: String = raw.trim().nfkc().collect();
+    caseless::default_case_fold_str(&composed).nfkc().collect()
 }
 
 #[cfg(test)]
@@ -93,11 +137,59 @@ mod tests {
         assert!(WorkEmail::parse(&long).is_err());
     }
 
+    #[cfg(feature = "ssr")]
+    fn key(raw: &str) -> String {
+        WorkEmail::parse(raw).unwrap().key()
+    }
+
     #[test]
+    #[cfg(feature = "ssr")]
     fn the_key_ignores_capitalisation() {
         let a = WorkEmail::parse("Sam.Jones@NHS.net").unwrap();
-        let b = WorkEmail::parse("sam.jones@nhs.net").unwrap();
-        assert_eq!(a.key(), b.key());
+        assert_eq!(a.key(), key("sam.jones@nhs.net"));
         assert_eq!(a.as_str(), "Sam.Jones@NHS.net");
+    }
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn fullwidth_letters_give_the_same_key_as_plain_ones() {
+        assert_eq!(key("ｓａｍ．ｊｏｎｅｓ＠ｎｈｓ．ｎｅｔ"), "sam.jones@nhs.net");
+        assert_eq!(key("ＳＡＭ.jones@nhs.net"), "sam.jones@nhs.net");
+        assert_eq!(WorkEmail::parse("ｓａｍ＠ｎｈｓ．ｎｅｔ").unwrap().as_str(), "sam@nhs.net", "stored as it can be sent to");
+    }
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn sharp_s_folds_to_ss_as_a_capital_would() {
+        assert_eq!(key("strauß@nhs.net"), key("STRAUSS@nhs.net"));
+        assert_eq!(key("strauß@nhs.net"), "strauss@nhs.net");
+    }
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn the_turkish_dotted_capital_i_keeps_its_dot_and_differs_from_a_plain_i() {
+        // Full (not Turkic) folding: İ becomes i with a combining dot above, as it lower-cases.
+        assert_eq!(key("AYŞE.İNCE@nhs.net"), email_key("ayşe.i\u{307}nce@nhs.net"));
+        assert_ne!(key("AYŞE.İNCE@nhs.net"), key("ayse.ince@nhs.net"));
+        assert_ne!(key("ayşe.ınce@nhs.net"), key("ayşe.ince@nhs.net"), "a dotless ı is another letter");
+    }
+
+    #[test]
+    fn a_soft_hyphen_is_refused_with_a_message_that_says_why() {
+        assert_eq!(WorkEmail::parse("sam.jones\u{AD}@nhs.net"), Err(HIDDEN_CHARACTER_MESSAGE.into()));
+    }
+
+    #[test]
+    fn zero_width_and_direction_characters_are_refused() {
+        for hidden in ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{200E}', '\u{202E}', '\u{180E}'] {
+            let raw = format!("sam{hidden}.jones@nhs.net");
+            assert_eq!(WorkEmail::parse(&raw), Err(HIDDEN_CHARACTER_MESSAGE.into()), "{hidden:?}");
+        }
+    }
+
+    #[test]
+    fn letters_of_other_scripts_are_accepted() {
+        assert!(WorkEmail::parse("zoë.o'brien@nhs.net").is_ok());
+        assert!(WorkEmail::parse("ayşe.İnce@nhs.net").is_ok());
     }
 }

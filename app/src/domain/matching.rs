@@ -43,16 +43,32 @@ pub fn comparable_name(name: &str) -> String {
     letters.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// An active application an attendee may be, with its name and email ready for comparing
+/// (worked out once per report, not once per attendee).
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub application_id: i64,
+    name: String,
+    email_key: String,
+}
+
+impl Candidate {
+    pub fn new(application_id: i64, name: &str, email: &str) -> Self {
+        Self { application_id, name: comparable_name(name), email_key: super::email::email_key(email) }
+    }
+}
+
 /// The application (by id) an attendee most likely is: one with the same email, else the one
-/// with the most similar name above the threshold. `candidates` are (id, name, email).
+/// with the most similar name above the threshold.
 pub fn best_match(
     attendee_name: &str,
     attendee_email: Option<&str>,
-    candidates: &[(i64, String, String)],
+    candidates: &[Candidate],
 ) -> Option<(i64, MatchKind)> {
     if let Some(email) = attendee_email {
-        if let Some((id, _, _)) = candidates.iter().find(|(_, _, e)| e.eq_ignore_ascii_case(email)) {
-            return Some((*id, MatchKind::Email));
+        let key = super::email::email_key(email);
+        if let Some(found) = candidates.iter().find(|c| c.email_key == key) {
+            return Some((found.application_id, MatchKind::Email));
         }
     }
     let wanted = comparable_name(attendee_name);
@@ -61,7 +77,7 @@ pub fn best_match(
     }
     candidates
         .iter()
-        .map(|(id, name, _)| (*id, strsim::jaro_winkler(&wanted, &comparable_name(name))))
+        .map(|c| (c.application_id, strsim::jaro_winkler(&wanted, &c.name)))
         .filter(|(_, score)| *score >= NAME_THRESHOLD)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(id, _)| (id, MatchKind::Name))
@@ -71,12 +87,12 @@ pub fn best_match(
 mod tests {
     use super::*;
 
-    fn candidates() -> Vec<(i64, String, String)> {
+    fn candidates() -> Vec<Candidate> {
         vec![
-            (1, "Amina Khan".into(), "amina.khan@example.nhs.uk".into()),
-            (2, "Tom O'Neill".into(), "tom.oneill@example.nhs.uk".into()),
-            (3, "Raj Patel".into(), "r.patel@trust.nhs.uk".into()),
-            (4, "Siobhan Murphy".into(), "siobhan.murphy@example.nhs.uk".into()),
+            Candidate::new(1, "Amina Khan", "amina.khan@example.nhs.uk"),
+            Candidate::new(2, "Tom O'Neill", "tom.oneill@example.nhs.uk"),
+            Candidate::new(3, "Raj Patel", "r.patel@trust.nhs.uk"),
+            Candidate::new(4, "Siobhan Murphy", "siobhan.murphy@example.nhs.uk"),
         ]
     }
 

@@ -3,6 +3,7 @@
 
 pub mod allocation;
 pub mod application;
+pub mod attendance_code;
 pub mod calendar;
 pub mod clock_words;
 pub mod coordinator_forms;

@@ -73,10 +73,12 @@ pub use server_side::*;
 mod server_side {
     use super::*;
     use crate::domain::application::{ApplicationInput, NewApplication};
-    use crate::domain::uk_time::end_of_uk_day;
+    use crate::domain::uk_time::{end_of_uk_day, uk_clock, uk_date, uk_day};
     use crate::models::ApplicationOutcome;
-    use crate::store::Store;
+    use crate::state::AppState;
+    use crate::store::{Store, UNKNOWN_CODE_MESSAGE};
     use chrono::{DateTime, Utc};
+    use std::net::IpAddr;
 
     /// The open cohorts, and the sessions an applicant could have attended by the end of today.
     pub async fn form_choices(
@@ -94,24 +96,61 @@ mod server_side {
         store.form_options(end_of_uk_day(now)).await
     }
 
-    /// The joining form, posted: checked, then stored and placed.
+    /// The joining form, posted from `client`: checked, then stored and placed.
     pub async fn submit_form(
-        store: &Store,
+        state: &AppState,
+        client: IpAddr,
         form: &JoinForm,
         now: DateTime<Utc>,
     ) -> Result<ApplicationOutcome, AppError> {
-        let app = form.parse(&options(store, now).await?).map_err(AppError::Invalid)?;
-        store.submit_application(app, now).await
+        let app = form.parse(&options(&state.store, now).await?).map_err(AppError::Invalid)?;
+        submit(state, client, app, now).await
     }
 
-    /// An application from the JSON API: the same checks, then stored and placed.
+    /// An application from the JSON API, from `client`: the same checks, then stored and placed.
     pub async fn submit_input(
-        store: &Store,
+        state: &AppState,
+        client: IpAddr,
         input: &ApplicationInput,
         now: DateTime<Utc>,
     ) -> Result<ApplicationOutcome, AppError> {
-        let app = NewApplication::parse(input, &options(store, now).await?).map_err(AppError::Invalid)?;
-        store.submit_application(app, now).await
+        let app = NewApplication::parse(input, &options(&state.store, now).await?).map_err(AppError::Invalid)?;
+        submit(state, client, app, now).await
+    }
+
+    /// Stores a checked application. An attendance code is checked first, by a read, against
+    /// the wrong-code limits (per client address and per work email): a wrong or refused code
+    /// stores nothing and never takes a turn on the writer.
+    async fn submit(
+        state: &AppState,
+        client: IpAddr,
+        app: NewApplication,
+        now: DateTime<Utc>,
+    ) -> Result<ApplicationOutcome, AppError> {
+        if let Some(code) = &app.attendance_code {
+            let email_key = app.email.key();
+            if let Some(until) = state.wrong_codes.locked_until(client, &email_key, now) {
+                return Err(AppError::TooManyAttempts(too_many_codes(until)));
+            }
+            if !state.store.attendance_code_accepted(code, now).await? {
+                state.wrong_codes.failed(client, &email_key, now);
+                return Err(AppError::invalid("attendance_code", UNKNOWN_CODE_MESSAGE));
+            }
+        }
+        state.store.submit_application(app, now).await
+    }
+
+    /// What someone past the wrong-code limit is told: when to try again, and the way round it.
+    pub fn too_many_codes(until: DateTime<Utc>) -> String {
+        let when = if uk_day(until) == uk_day(Utc::now()) {
+            uk_clock(until)
+        } else {
+            format!("{} on {}", uk_clock(until), uk_date(until))
+        };
+        format!(
+            "You have entered too many attendance codes that were not right. Try again after {when}, \
+             or leave the code blank and the course team will check your attendance"
+        )
     }
 }
 

@@ -47,8 +47,8 @@ pub async fn get_taster_calendar(month: Option<String>, day: Option<String>) -> 
     let day = match day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(day) => Some(day),
-            Err(_) => {
+            Ok(day) if crate::domain::calendar::is_supported(day) => Some(day),
+            _ => {
                 notice = Some(format!("“{text}” is not a date, so no day is chosen: use the form 2026-12-02."));
                 None
             }

@@ -234,7 +234,7 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
             <TextInput
                 id="attendance-code"
                 label="Attendance code (if you have it)"
-                hint="The course team shows this code during the taster session, for example willow27. If you do not have it, leave this blank and the course team will check your attendance instead."
+                hint="The course team shows this code during the taster session: four words, for example maple-orbit-shed-river. If you do not have it, leave this blank and the course team will check your attendance instead."
                 value=form.attendance_code.clone()
                 error=error("attendance_code")
                 class="input input--width-10"

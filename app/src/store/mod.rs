@@ -8,10 +8,12 @@ mod sqlite;
 pub use sqlite::admin::TasterChange;
 pub use sqlite::applications::CohortUpdate;
 pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
-pub use sqlite::coordinators::{LoginRecord, SessionRecord};
+pub use sqlite::coordinators::{DeviceRecord, LoginRecord, SessionRecord};
 
+use crate::auth::limits::Failures;
 use crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
 use crate::domain::application::{FormOptions, NewApplication};
+use crate::domain::matching::best_match;
 use crate::domain::zoom_report::Report;
 use crate::errors::AppError;
 use crate::models::{
@@ -44,7 +46,13 @@ impl Default for StoreSettings {
 pub struct Store {
     backend: Backend,
     settings: StoreSettings,
+    /// The last write probe's time and outcome (see [`Store::can_write`]).
+    last_probe: std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, bool)>>>,
 }
+
+/// How long a write probe's outcome is reused: a flood of health checks must not become a
+/// flood of commits.
+const PROBE_REUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Clone, Debug)]
 enum Backend {
@@ -82,7 +90,7 @@ impl Store {
     /// Opens (creating if needed) and migrates the database at `url`.
     pub async fn open_with(url: &str, settings: StoreSettings) -> Result<Self, OpenError> {
         if url.starts_with("sqlite:") {
-            Ok(Self { backend: Backend::Sqlite(sqlite::Sqlite::open(url).await?), settings })
+            Ok(Self { backend: Backend::Sqlite(sqlite::Sqlite::open(url).await?), settings, last_probe: Default::default() })
         } else {
             Err(OpenError::UnsupportedUrl(redact(url)))
         }
@@ -96,6 +104,47 @@ impl Store {
     /// Checks the database answers a trivial query.
     pub async fn ping(&self) -> Result<(), AppError> {
         on_backend!(self, db => db.ping().await)
+    }
+
+    /// Whether a change can be committed now: a real write through the writer (its outcome
+    /// reused for a second). False while the database file is read-only, its disk is full or
+    /// the writer's connection is lost.
+    pub async fn can_write(&self) -> bool {
+        if let Some((at, ok)) = self.last_probe.lock().ok().and_then(|p| *p) {
+            if at.elapsed() < PROBE_REUSE {
+                return ok;
+            }
+        }
+        let ok = on_backend!(self, db => db.writer.probe().await).is_ok();
+        if let Ok(mut last) = self.last_probe.lock() {
+            *last = Some((std::time::Instant::now(), ok));
+        }
+        ok
+    }
+
+    /// Fault injection for tests: the writer's connection refuses every write from now on (as
+    /// a read-only file or a full disk would), until [`Store::lose_writer_connection`].
+    #[doc(hidden)]
+    pub async fn refuse_writes(&self) -> Result<(), AppError> {
+        on_backend!(self, db => db.writer.write(chrono::Utc::now(), |conn, _| Box::pin(async move {
+            sqlx::query("PRAGMA query_only = ON").execute(conn).await?;
+            Ok(())
+        })).await)?;
+        self.forget_probe();
+        Ok(())
+    }
+
+    /// Fault injection for tests: the writer loses its connection, as if the database went away.
+    #[doc(hidden)]
+    pub async fn lose_writer_connection(&self) {
+        on_backend!(self, db => db.writer.lose_connection().await);
+        self.forget_probe();
+    }
+
+    fn forget_probe(&self) {
+        if let Ok(mut last) = self.last_probe.lock() {
+            *last = None;
+        }
     }
 
     /// Closes every connection; later calls fail with `Unavailable`.
@@ -147,6 +196,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<(DateTime<Utc>, DateTime<Utc>, String)>, AppError> {
         on_backend!(self, db => sqlite::tasters::latest_past_code(&db.pool, now).await)
+    }
+
+    /// Whether an attendance code (by its key) proves presence at `now`: a read, so a wrong code
+    /// is refused without a turn on the writer (which checks again as it stores).
+    pub async fn attendance_code_accepted(&self, code_key: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
+        let session = on_backend!(self, db => sqlite::tasters::by_code(&db.pool, code_key).await)?;
+        Ok(session.is_some_and(|(starts_at, ends_at, cancelled)| {
+            crate::domain::attendance_code::code_accepted(starts_at, ends_at, cancelled, now)
+        }))
     }
 
     /// Whether any taster session or cohort exists (demo data is only seeded into an empty store).
@@ -205,9 +263,45 @@ impl Store {
         on_backend!(self, db => sqlite::coordinators::login_record(&db.pool, email).await)
     }
 
-    /// Counts a failed sign-in (and locks the account until `locked_until` when given).
-    pub async fn login_failed(&self, id: i64, locked_until: Option<DateTime<Utc>>) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::coordinators::login_failed(&db.pool, id, locked_until).await)
+    /// Stores an account's count of wrong passwords (and its lock) after one more.
+    pub async fn login_failed(&self, id: i64, failures: Failures) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::coordinators::login_failed(&db.pool, id, failures).await)
+    }
+
+    /// Whether the demo account exists.
+    pub async fn demo_account_exists(&self) -> Result<bool, AppError> {
+        on_backend!(self, db => sqlite::coordinators::demo_account_exists(&db.pool).await)
+    }
+
+    /// Ends every session of the demo account; returns how many.
+    pub async fn end_demo_sessions(&self) -> Result<u64, AppError> {
+        on_backend!(self, db => sqlite::coordinators::end_demo_sessions(&db.pool).await)
+    }
+
+    /// A browser a coordinator has signed in on, by its device secret's hash.
+    pub async fn device(&self, id_hash: &str) -> Result<Option<DeviceRecord>, AppError> {
+        on_backend!(self, db => sqlite::coordinators::device(&db.pool, id_hash).await)
+    }
+
+    /// Remembers a browser a coordinator signed in on; forgets those unused since `forget_before`.
+    pub async fn add_device(
+        &self,
+        id_hash: &str,
+        coordinator_id: i64,
+        now: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::coordinators::add_device(&db.pool, id_hash, coordinator_id, now, forget_before).await)
+    }
+
+    /// Stores a known browser's count of wrong passwords after one more.
+    pub async fn device_failed(&self, id_hash: &str, failures: Failures) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::coordinators::device_failed(&db.pool, id_hash, failures).await)
+    }
+
+    /// Clears a known browser's count and notes its use.
+    pub async fn device_succeeded(&self, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        on_backend!(self, db => sqlite::coordinators::device_succeeded(&db.pool, id_hash, now).await)
     }
 
     /// Clears an account's failed sign-ins.
@@ -375,7 +469,9 @@ impl Store {
         on_backend!(self, db => sqlite::admin::application(&db.pool, id).await)
     }
 
-    /// Stores an uploaded Zoom report and its match queue; returns its id.
+    /// Stores an uploaded Zoom report and its match queue; returns its id. Each attendee is
+    /// matched to the application it most likely is before the write begins, so the matching
+    /// never holds up a submission.
     pub async fn create_import(
         &self,
         taster_session_id: i64,
@@ -383,7 +479,15 @@ impl Store {
         report: &Report,
         by: i64,
     ) -> Result<i64, AppError> {
-        on_backend!(self, db => sqlite::zoom::create_import(&db.pool, taster_session_id, filename, report, by).await)
+        on_backend!(self, db => {
+            let candidates = sqlite::zoom::candidates(&db.pool).await?;
+            let matches: Vec<_> = report
+                .attendees
+                .iter()
+                .map(|a| best_match(&a.name, a.email.as_deref(), &candidates))
+                .collect();
+            sqlite::zoom::create_import(&db.pool, taster_session_id, filename, report, &matches, by).await
+        })
     }
 
     /// Every uploaded report, newest first.
@@ -504,6 +608,8 @@ pub struct NewCoordinator {
     pub name: String,
     pub role: &'static str,
     pub password_hash: String,
+    /// Demo mode's account (published password): it signs in only in demo mode.
+    pub demo: bool,
 }
 
 /// One coordinator action for the audit log: who, what, and the values before and after.

@@ -84,6 +84,7 @@ pub async fn add_coordinator(store: &Store) -> i64 {
             name: "Test Coordinator".into(),
             role: "coordinator",
             password_hash,
+            demo: false,
         })
         .await
         .expect("insert coordinator")

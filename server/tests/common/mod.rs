@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use app::auth::limits::LimitSettings;
 use app::state::AppState;
 use app::store::Store;
 use leptos::config::LeptosOptions;
@@ -16,22 +17,35 @@ pub struct TestApp {
     pub live: app::live::Live,
     pub db_url: String,
     pub client: reqwest::Client,
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 impl TestApp {
     /// Starts a server on an empty database (the course content comes with the migrations).
     pub async fn spawn() -> Self {
-        Self::spawn_with(false).await
+        Self::spawn_with(false, LimitSettings::default()).await
     }
 
     /// Starts a server on a database with the demo data seeded.
     pub async fn spawn_demo() -> Self {
-        Self::spawn_with(true).await
+        Self::spawn_with(true, LimitSettings::default()).await
     }
 
-    async fn spawn_with(demo: bool) -> Self {
-        let dir = tempfile::tempdir().expect("temporary folder");
+    /// Starts a server on an empty database with these limits (trusted proxies, rates).
+    pub async fn spawn_limited(limits: LimitSettings) -> Self {
+        Self::spawn_with(false, limits).await
+    }
+
+    /// Starts a server on `dir`'s database (already there, or new), in demo mode or not.
+    pub async fn spawn_in(dir: TempDir, demo: bool) -> Self {
+        Self::start(dir, demo, LimitSettings::default()).await
+    }
+
+    async fn spawn_with(demo: bool, limits: LimitSettings) -> Self {
+        Self::start(tempfile::tempdir().expect("temporary folder"), demo, limits).await
+    }
+
+    async fn start(dir: TempDir, demo: bool, limits: LimitSettings) -> Self {
         let url = format!("sqlite://{}", dir.path().join("data").join("enrol.db").display());
         let store = Store::open(&url).await.expect("open the store");
         if demo {
@@ -45,6 +59,8 @@ impl TestApp {
             live: live.clone(),
             demo,
             throttle: Default::default(),
+            wrong_codes: limits.wrong_codes(),
+            limits,
             secure_cookies: false,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
@@ -59,7 +75,13 @@ impl TestApp {
             .timeout(std::time::Duration::from_secs(60))
             .build()
             .expect("client");
-        Self { addr, store, live, db_url: url, client, _dir: dir }
+        Self { addr, store, live, db_url: url, client, dir }
+    }
+
+    /// Closes this server's database and hands back its folder, for a restart on the same data.
+    pub async fn into_dir(self) -> TempDir {
+        self.store.close().await;
+        self.dir
     }
 
     /// A plain connection to the database, for looking at rows and changing clocks.
@@ -136,6 +158,7 @@ impl TestApp {
                 name: format!("Test {role}"),
                 role,
                 password_hash: app::auth::password::hash_password(&password).expect("hash"),
+                demo: false,
             })
             .await
             .expect("add coordinator");

@@ -4,6 +4,7 @@
 
 use super::coordinators::record_audit;
 use crate::domain::allocation::AllocationState;
+use crate::domain::application::attendance_code_key;
 use crate::domain::uk_time::{uk_clock, uk_date, uk_range};
 use crate::errors::AppError;
 use crate::models::{
@@ -125,8 +126,11 @@ pub async fn change_taster(pool: &SqlitePool, id: i64, change: TasterChange, by:
         }
         TasterChange::Code(code) => (
             "taster.regenerate_code",
-            sqlx::query("UPDATE taster_session SET attendance_code = ?, updated_at = ? WHERE id = ?")
-                .bind(code)
+            sqlx::query(
+                "UPDATE taster_session SET attendance_code = ?, attendance_code_key = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(code)
+            .bind(attendance_code_key(code))
                 .bind(now)
                 .bind(id)
                 .execute(&mut *tx)

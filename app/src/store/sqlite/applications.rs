@@ -8,6 +8,7 @@
 use super::cohorts;
 use crate::domain::allocation::{self, AllocationState, CohortChoice, Placement};
 use crate::domain::application::NewApplication;
+use crate::domain::attendance_code::code_accepted;
 use crate::domain::uk_time::{uk_clock, uk_date};
 use crate::errors::AppError;
 use crate::models::{ApplicationOutcome, ApplicationStatus, QueuePosition};
@@ -73,9 +74,9 @@ pub async fn submit(
     let mut taster_session_id = app.taster_session_id;
     let mut attended = false;
     if app.attendance_code.is_some() {
-        // The code is revealed during the session, so it cannot be known before it starts.
+        // The code proves presence only within its window (DESIGN.md, "Attendance codes").
         match code_session {
-            Some((id, starts_at)) if starts_at - Duration::minutes(15) <= now => {
+            Some((id, starts_at, ends_at)) if code_accepted(starts_at, ends_at, false, now) => {
                 taster_session_id = Some(id);
                 attended = true;
             }

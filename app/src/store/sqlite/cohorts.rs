@@ -155,8 +155,8 @@ pub struct OpenPlaces {
     pub places: Vec<CohortPlaces>,
     /// Cohort id → applications waiting for it.
     pub waiting: Vec<(i64, i64)>,
-    /// The scheduled session the code belongs to: its id and start.
-    pub code_session: Option<(i64, DateTime<Utc>)>,
+    /// The scheduled session the code belongs to: its id, start and end.
+    pub code_session: Option<(i64, DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// [`open_places`], the waiting counts and the session an attendance code belongs to, in one
@@ -177,27 +177,31 @@ pub async fn open_places_and_code(
         offered_count: Option<i64>,
         waiting: Option<i64>,
         starts_at: Option<DateTime<Utc>>,
+        ends_at: Option<DateTime<Utc>>,
     }
     let rows = sqlx::query_as::<_, Row>(
-        "SELECT kind, id, intake, capacity, allocated_count, offered_count, waiting, starts_at FROM (
+        "SELECT kind, id, intake, capacity, allocated_count, offered_count, waiting, starts_at, ends_at FROM (
              SELECT 'cohort' AS kind, c.id, c.intake, c.capacity, c.allocated_count, c.offered_count,
                     (SELECT count(*) FROM application b
                      WHERE b.state = 'waiting' AND b.intake = c.intake
                        AND (b.any_cohort = 1 OR EXISTS (
                             SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id)))
                     AS waiting,
-                    NULL AS starts_at,
+                    NULL AS starts_at, NULL AS ends_at,
                     (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id) AS sort
              FROM cohort c WHERE c.status = 'open'
              UNION ALL
-             SELECT 'code', t.id, NULL, NULL, NULL, NULL, NULL, t.starts_at, NULL
-             FROM taster_session t WHERE ?1 IS NOT NULL AND lower(t.attendance_code) = ?1 AND t.status = 'scheduled')
+             SELECT 'code', t.id, NULL, NULL, NULL, NULL, NULL, t.starts_at, t.ends_at, NULL
+             FROM taster_session t WHERE ?1 IS NOT NULL AND t.attendance_code_key = ?1 AND t.status = 'scheduled')
          ORDER BY kind, sort, id",
     )
     .bind(code)
     .fetch_all(&mut *conn)
     .await?;
-    let code_session = rows.iter().find(|r| r.kind == "code").and_then(|r| r.starts_at.map(|s| (r.id, s)));
+    let code_session = rows
+        .iter()
+        .find(|r| r.kind == "code")
+        .and_then(|r| r.starts_at.zip(r.ends_at).map(|(starts, ends)| (r.id, starts, ends)));
     let cohorts: Vec<&Row> = rows.iter().filter(|r| r.kind == "cohort").collect();
     let intake = intake.map(str::to_string).or_else(|| cohorts.first().and_then(|r| r.intake.clone()));
     let cohorts: Vec<&Row> = cohorts.into_iter().filter(|r| r.intake.is_some() && r.intake == intake).collect();

@@ -1,5 +1,6 @@
 //! Coordinator accounts, their sign-in sessions, and the audit log.
 
+use crate::auth::limits::Failures;
 use crate::errors::AppError;
 use crate::models::{CoordinatorUser, Role};
 use crate::store::{AuditEntry, NewCoordinator};
@@ -10,14 +11,15 @@ use sqlx::{SqliteConnection, SqlitePool};
 pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator, by: Option<i64>) -> Result<i64, AppError> {
     let mut tx = super::begin_immediate(pool).await?;
     let result = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO coordinator (email, email_key, name, role, password_hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO coordinator (email, email_key, name, role, password_hash, is_demo, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&coordinator.email)
-    .bind(coordinator.email.to_lowercase())
+    .bind(crate::domain::email::email_key(&coordinator.email))
     .bind(&coordinator.name)
     .bind(coordinator.role)
     .bind(&coordinator.password_hash)
+    .bind(coordinator.demo)
     .bind(Utc::now())
     .fetch_one(&mut *tx)
     .await;
@@ -56,8 +58,11 @@ pub struct LoginRecord {
     pub role: String,
     pub password_hash: String,
     pub failed_logins: i64,
+    pub last_failed_at: Option<DateTime<Utc>>,
     pub locked_until: Option<DateTime<Utc>>,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// The account demo mode made: it signs in only while the server runs in demo mode.
+    pub is_demo: bool,
 }
 
 impl LoginRecord {
@@ -71,27 +76,33 @@ impl LoginRecord {
         }
     }
 
-    /// Whether too many wrong passwords in a row have locked the account for now.
-    pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
-        self.locked_until.is_some_and(|until| until > now)
+    /// The account's wrong passwords from browsers it has not signed in on.
+    pub fn failures(&self) -> Failures {
+        Failures {
+            count: u32::try_from(self.failed_logins).unwrap_or(u32::MAX),
+            last_failed_at: self.last_failed_at,
+            locked_until: self.locked_until,
+        }
     }
 }
 
 /// The account with this email address (any capitalisation).
 pub async fn login_record(pool: &SqlitePool, email: &str) -> Result<Option<LoginRecord>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, email, name, role, password_hash, failed_logins, locked_until, disabled_at
+        "SELECT id, email, name, role, password_hash, failed_logins, last_failed_at, locked_until, disabled_at, is_demo
          FROM coordinator WHERE email_key = ?",
     )
-    .bind(email.trim().to_lowercase())
+    .bind(crate::domain::email::email_key(email))
     .fetch_optional(pool)
     .await?)
 }
 
-/// Counts a failed sign-in, and locks the account until `locked_until` when given.
-pub async fn login_failed(pool: &SqlitePool, id: i64, locked_until: Option<DateTime<Utc>>) -> Result<(), AppError> {
-    sqlx::query("UPDATE coordinator SET failed_logins = failed_logins + 1, locked_until = coalesce(?, locked_until) WHERE id = ?")
-        .bind(locked_until)
+/// Stores an account's count of wrong passwords (and the lock it caused) after one more.
+pub async fn login_failed(pool: &SqlitePool, id: i64, failures: Failures) -> Result<(), AppError> {
+    sqlx::query("UPDATE coordinator SET failed_logins = ?, last_failed_at = ?, locked_until = ? WHERE id = ?")
+        .bind(i64::from(failures.count))
+        .bind(failures.last_failed_at)
+        .bind(failures.locked_until)
         .bind(id)
         .execute(pool)
         .await?;
@@ -100,10 +111,94 @@ pub async fn login_failed(pool: &SqlitePool, id: i64, locked_until: Option<DateT
 
 /// Clears the failure count after a successful sign-in.
 pub async fn login_succeeded(pool: &SqlitePool, id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE coordinator SET failed_logins = 0, locked_until = NULL WHERE id = ?")
+    sqlx::query("UPDATE coordinator SET failed_logins = 0, last_failed_at = NULL, locked_until = NULL WHERE id = ?")
         .bind(id)
         .execute(pool)
         .await?;
+    Ok(())
+}
+
+/// Whether the account demo mode creates exists (a warning at start outside demo mode).
+pub async fn demo_account_exists(pool: &SqlitePool) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT count(*) FROM coordinator WHERE is_demo = 1").fetch_one(pool).await? > 0)
+}
+
+/// Ends every session of the demo account (at start outside demo mode).
+pub async fn end_demo_sessions(pool: &SqlitePool) -> Result<u64, AppError> {
+    let ended = sqlx::query(
+        "DELETE FROM coordinator_session WHERE coordinator_id IN (SELECT id FROM coordinator WHERE is_demo = 1)",
+    )
+    .execute(pool)
+    .await?;
+    Ok(ended.rows_affected())
+}
+
+/// A browser a coordinator has signed in on, by the hash of its device cookie's secret.
+#[derive(Clone, Debug)]
+pub struct DeviceRecord {
+    pub coordinator_id: i64,
+    pub failures: Failures,
+}
+
+/// The known browser with this secret hash, if it is still known.
+pub async fn device(pool: &SqlitePool, id_hash: &str) -> Result<Option<DeviceRecord>, AppError> {
+    let row: Option<(i64, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "SELECT coordinator_id, failed_logins, last_failed_at, locked_until FROM coordinator_device WHERE id_hash = ?",
+    )
+    .bind(id_hash)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(coordinator_id, count, last_failed_at, locked_until)| DeviceRecord {
+        coordinator_id,
+        failures: Failures { count: u32::try_from(count).unwrap_or(u32::MAX), last_failed_at, locked_until },
+    }))
+}
+
+/// Remembers a browser a coordinator has just signed in on (and forgets those unused for a
+/// long time).
+pub async fn add_device(
+    pool: &SqlitePool,
+    id_hash: &str,
+    coordinator_id: i64,
+    now: DateTime<Utc>,
+    forget_before: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM coordinator_device WHERE last_used_at < ?").bind(forget_before).execute(pool).await?;
+    sqlx::query(
+        "INSERT INTO coordinator_device (id_hash, coordinator_id, created_at, last_used_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id_hash) DO NOTHING",
+    )
+    .bind(id_hash)
+    .bind(coordinator_id)
+    .bind(now)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Stores a known browser's count of wrong passwords after one more.
+pub async fn device_failed(pool: &SqlitePool, id_hash: &str, failures: Failures) -> Result<(), AppError> {
+    sqlx::query("UPDATE coordinator_device SET failed_logins = ?, last_failed_at = ?, locked_until = ? WHERE id_hash = ?")
+        .bind(i64::from(failures.count))
+        .bind(failures.last_failed_at)
+        .bind(failures.locked_until)
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Clears a known browser's count after a right password, and notes its use.
+pub async fn device_succeeded(pool: &SqlitePool, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE coordinator_device SET failed_logins = 0, last_failed_at = NULL, locked_until = NULL, last_used_at = ?
+         WHERE id_hash = ?",
+    )
+    .bind(now)
+    .bind(id_hash)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 

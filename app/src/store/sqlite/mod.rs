@@ -29,7 +29,7 @@ impl Sqlite {
     /// starts the writer on a connection of its own.
     pub async fn open(url: &str) -> Result<Self, OpenError> {
         let (pool, options) = open_pool(url).await?;
-        let writer = Writer::start(options.connect().await?);
+        let writer = Writer::start(options.connect().await?, options);
         Ok(Self { pool, writer })
     }
 

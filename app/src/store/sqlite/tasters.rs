@@ -1,6 +1,6 @@
 //! Taster sessions: reading the calendar and adding sessions.
 
-use crate::domain::application::FormOptions;
+use crate::domain::application::{attendance_code_key, FormOptions};
 use crate::domain::uk_time;
 use crate::errors::AppError;
 use crate::models::{TasterSession, TasterStatus};
@@ -129,8 +129,9 @@ pub async fn insert(pool: &SqlitePool, taster: &NewTaster) -> Result<i64, AppErr
 pub async fn insert_in(conn: &mut SqliteConnection, taster: &NewTaster, now: DateTime<Utc>) -> Result<i64, AppError> {
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO taster_session
-            (course_id, starts_at, ends_at, zoom_url, meeting_id, passcode, attendance_code, status, created_at, updated_at)
-         VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
+            (course_id, starts_at, ends_at, zoom_url, meeting_id, passcode, attendance_code, attendance_code_key,
+             status, created_at, updated_at)
+         VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
          RETURNING id",
     )
     .bind(taster.starts_at)
@@ -139,6 +140,7 @@ pub async fn insert_in(conn: &mut SqliteConnection, taster: &NewTaster, now: Dat
     .bind(&taster.meeting_id)
     .bind(&taster.passcode)
     .bind(&taster.attendance_code)
+    .bind(attendance_code_key(&taster.attendance_code))
     .bind(now)
     .bind(now)
     .fetch_one(conn)
@@ -150,6 +152,19 @@ pub async fn insert_in(conn: &mut SqliteConnection, taster: &NewTaster, now: Dat
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The start, end and whether it is cancelled of the session whose code has this key.
+pub async fn by_code(
+    pool: &SqlitePool,
+    code_key: &str,
+) -> Result<Option<(DateTime<Utc>, DateTime<Utc>, bool)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT starts_at, ends_at, status = 'cancelled' FROM taster_session WHERE attendance_code_key = ?",
+    )
+    .bind(code_key)
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// Whether any session or cohort has been created yet.

@@ -11,6 +11,11 @@
 //! still commit. One `synchronous=FULL` commit (one fsync) then covers the whole batch, and
 //! only after it does any caller hear "done": an acknowledged write survives a power cut.
 //!
+//! If the connection is lost (a commit fails and the connection no longer answers), the writer
+//! drops it and opens a new one for the next batch; callers of the failed batch hear
+//! "unavailable", and nothing they sent was written. [`Writer::probe`] commits a real write
+//! for the health check, so `/healthz` says 503 while the writer cannot commit.
+//!
 //! The writer also keeps the clock of record: a job runs at the later of the time its caller
 //! asked for and the time the previous job ran at, so the order jobs commit in is the order
 //! of their timestamps, and `eligible_at` order is queue order even when requests captured
@@ -19,7 +24,8 @@
 use crate::errors::AppError;
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
-use sqlx::{Connection, SqliteConnection};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
@@ -45,6 +51,15 @@ type Run = Box<
 struct Job {
     requested: DateTime<Utc>,
     run: Run,
+    /// Whether it changes what people see (a health probe does not): watchers of
+    /// [`Writer::commits`] hear only of those.
+    visible: bool,
+}
+
+/// What the writer is sent: a job, or (tests only) a fault to simulate.
+enum Message {
+    Job(Job),
+    LoseConnection,
 }
 
 /// Most jobs committed by one transaction; bounds the latency one batch adds to the next.
@@ -53,15 +68,15 @@ const MAX_BATCH: usize = 128;
 /// Sends jobs to the writer task.
 #[derive(Clone, Debug)]
 pub struct Writer {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Message>,
     commits: watch::Receiver<u64>,
     touches: std::sync::Arc<watch::Sender<u64>>,
 }
 
 impl Writer {
-    /// Starts the writer task on `conn`.
-    pub fn start(conn: SqliteConnection) -> Self {
-        let (jobs, receiver) = mpsc::channel::<Job>(4096);
+    /// Starts the writer task on `conn`; `options` open a new connection if it is lost.
+    pub fn start(conn: SqliteConnection, options: SqliteConnectOptions) -> Self {
+        let (jobs, receiver) = mpsc::channel::<Message>(4096);
         let (commit_tx, commits) = watch::channel(0u64);
         let commit_tx = std::sync::Arc::new(commit_tx);
         let touches = commit_tx.clone();
@@ -70,7 +85,7 @@ impl Writer {
         // the time SQLite itself takes.
         let spawned = std::thread::Builder::new().name("enrol-writer".into()).spawn(move || {
             match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(runtime) => runtime.block_on(run(conn, receiver, commit_tx)),
+                Ok(runtime) => runtime.block_on(run(conn, options, receiver, commit_tx)),
                 Err(error) => tracing::error!(%error, "could not start the writer's runtime"),
             }
         });
@@ -97,6 +112,37 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut SqliteConnection, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
     {
+        self.send(requested, true, job).await
+    }
+
+    /// Commits a real (invisible) write, to tell whether the writer can commit at all.
+    pub async fn probe(&self) -> Result<(), AppError> {
+        self.send(Utc::now(), false, |conn, now| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO health_check (id, checked_at) VALUES (1, ?)
+                     ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+                )
+                .bind(now)
+                .execute(conn)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Tests only: drops the writer's connection, as if the database had gone away.
+    #[doc(hidden)]
+    pub async fn lose_connection(&self) {
+        let _ = self.jobs.send(Message::LoseConnection).await;
+    }
+
+    async fn send<T, F>(&self, requested: DateTime<Utc>, visible: bool, job: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
+    {
         let (reply, answer) = oneshot::channel::<Result<T, AppError>>();
         let run: Run = Box::new(move |conn: &mut SqliteConnection, now: DateTime<Utc>| {
             Box::pin(async move {
@@ -111,68 +157,102 @@ impl Writer {
                 (ok, deliver)
             })
         });
-        self.jobs.send(Job { requested, run }).await.map_err(|_| AppError::Unavailable)?;
+        self.jobs.send(Message::Job(Job { requested, run, visible })).await.map_err(|_| AppError::Unavailable)?;
         // A dropped reply means the batch never ran (the database failed): nothing was written.
         answer.await.unwrap_or(Err(AppError::Unavailable))
     }
 }
 
 async fn run(
-    mut conn: SqliteConnection,
-    mut receiver: mpsc::Receiver<Job>,
+    conn: SqliteConnection,
+    options: SqliteConnectOptions,
+    mut receiver: mpsc::Receiver<Message>,
     commits: std::sync::Arc<watch::Sender<u64>>,
 ) {
+    let mut conn = Some(conn);
     let mut clock = DateTime::<Utc>::MIN_UTC;
     while let Some(first) = receiver.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let mut batch = Vec::new();
+        let mut message = Some(first);
+        while let Some(next) = message.take() {
+            match next {
+                Message::Job(job) => batch.push(job),
+                Message::LoseConnection => conn = None,
+            }
+            if batch.len() < MAX_BATCH {
+                message = receiver.try_recv().ok();
             }
         }
-        // Statements go to SQLite one round trip at a time, so the transaction's bookkeeping
-        // rides along with its neighbours: BEGIN with the first SAVEPOINT, each job's end with
-        // the next job's SAVEPOINT, and the last job's end with the COMMIT.
-        if let Err(error) = sqlx::raw_sql("BEGIN IMMEDIATE; SAVEPOINT job").execute(&mut conn).await {
-            tracing::error!(%error, "could not start a write transaction");
-            let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
+        if batch.is_empty() {
+            continue;
+        }
+        if conn.is_none() {
+            match options.connect().await {
+                Ok(fresh) => {
+                    tracing::warn!("the writer opened a new database connection");
+                    conn = Some(fresh);
+                }
+                Err(error) => tracing::error!(%error, "the writer could not open a database connection"),
+            }
+        }
+        let Some(live) = conn.as_mut() else {
             continue; // dropping the batch tells every caller: unavailable, nothing written
-        }
-        let started = std::time::Instant::now();
-        let jobs = batch.len();
-        let mut delivers = Vec::with_capacity(jobs);
-        let mut changed = false;
-        let mut commit = Err(AppError::Unavailable);
-        let last = batch.len() - 1;
-        for (index, job) in batch.into_iter().enumerate() {
-            clock = clock.max(job.requested);
-            let (ok, deliver) = (job.run)(&mut conn, clock).await;
-            changed |= ok;
-            delivers.push(deliver);
-            let end = match (ok, index == last) {
-                (true, false) => "RELEASE job; SAVEPOINT job",
-                (false, false) => "ROLLBACK TO job; RELEASE job; SAVEPOINT job",
-                (true, true) => "RELEASE job; COMMIT",
-                (false, true) => "ROLLBACK TO job; RELEASE job; COMMIT",
-            };
-            let ended = sqlx::raw_sql(end).execute(&mut conn).await.map(|_| ()).map_err(AppError::from);
-            if index == last || ended.is_err() {
-                commit = ended;
-                break;
-            }
-        }
-        if commit.is_err() {
-            let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
-            if conn.ping().await.is_err() {
-                tracing::error!("the writer's database connection is lost");
-            }
-        } else if changed {
-            commits.send_modify(|n| *n += 1);
-        }
-        tracing::debug!(jobs, micros = started.elapsed().as_micros() as u64, ok = commit.is_ok(), "write batch");
-        for deliver in delivers {
-            deliver(commit.clone());
+        };
+        if !commit_batch(live, batch, &mut clock, &commits).await && live.ping().await.is_err() {
+            tracing::error!("the writer's database connection is lost; a new one is opened for the next batch");
+            conn = None;
         }
     }
+}
+
+/// Runs one batch in one transaction and tells each caller how it ended; returns whether the
+/// batch committed.
+async fn commit_batch(
+    conn: &mut SqliteConnection,
+    batch: Vec<Job>,
+    clock: &mut DateTime<Utc>,
+    commits: &watch::Sender<u64>,
+) -> bool {
+    // Statements go to SQLite one round trip at a time, so the transaction's bookkeeping
+    // rides along with its neighbours: BEGIN with the first SAVEPOINT, each job's end with
+    // the next job's SAVEPOINT, and the last job's end with the COMMIT.
+    if let Err(error) = sqlx::raw_sql("BEGIN IMMEDIATE; SAVEPOINT job").execute(&mut *conn).await {
+        tracing::error!(%error, "could not start a write transaction");
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        return false; // dropping the batch tells every caller: unavailable, nothing written
+    }
+    let started = std::time::Instant::now();
+    let jobs = batch.len();
+    let mut delivers = Vec::with_capacity(jobs);
+    let mut changed = false;
+    let mut commit = Err(AppError::Unavailable);
+    let last = batch.len() - 1;
+    for (index, job) in batch.into_iter().enumerate() {
+        *clock = (*clock).max(job.requested);
+        let (ok, deliver) = (job.run)(&mut *conn, *clock).await;
+        changed |= ok && job.visible;
+        delivers.push(deliver);
+        let end = match (ok, index == last) {
+            (true, false) => "RELEASE job; SAVEPOINT job",
+            (false, false) => "ROLLBACK TO job; RELEASE job; SAVEPOINT job",
+            (true, true) => "RELEASE job; COMMIT",
+            (false, true) => "ROLLBACK TO job; RELEASE job; COMMIT",
+        };
+        let ended = sqlx::raw_sql(end).execute(&mut *conn).await.map(|_| ()).map_err(AppError::from);
+        if index == last || ended.is_err() {
+            commit = ended;
+            break;
+        }
+    }
+    let committed = commit.is_ok();
+    if !committed {
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    } else if changed {
+        commits.send_modify(|n| *n += 1);
+    }
+    tracing::debug!(jobs, micros = started.elapsed().as_micros() as u64, ok = committed, "write batch");
+    for deliver in delivers {
+        deliver(commit.clone());
+    }
+    committed
 }

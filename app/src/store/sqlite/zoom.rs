@@ -2,7 +2,7 @@
 
 use super::coordinators::record_audit;
 use crate::domain::allocation::AllocationState;
-use crate::domain::matching::best_match;
+use crate::domain::matching::{Candidate, MatchKind};
 use crate::domain::uk_time::{uk_clock, uk_date, uk_range};
 use crate::domain::zoom_report::Report;
 use crate::errors::AppError;
@@ -12,13 +12,26 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{SqliteConnection, SqlitePool};
 
-/// Stores a report for a session and matches each attendee to the application it most likely
-/// is (active applications: exact email first, then a similar name). Audited.
+/// Active applications an attendee may be (read outside any write transaction: matching a
+/// report against them takes a while and must not hold up applicants' submissions).
+pub async fn candidates(pool: &SqlitePool) -> Result<Vec<Candidate>, AppError> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, name, email FROM application
+         WHERE state IN ('awaiting_attendance', 'allocated', 'waiting', 'offered') ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(|(id, name, email)| Candidate::new(*id, name, email)).collect())
+}
+
+/// Stores a report for a session with each attendee's likely application, already worked out
+/// (`matches`, one per attendee, in order). Audited.
 pub async fn create_import(
     pool: &SqlitePool,
     taster_session_id: i64,
     filename: &str,
     report: &Report,
+    matches: &[Option<(i64, MatchKind)>],
     by: i64,
 ) -> Result<i64, AppError> {
     let mut tx = super::begin_immediate(pool).await?;
@@ -30,12 +43,6 @@ pub async fn create_import(
     if exists.is_none() {
         return Err(AppError::invalid("taster_session_id", "Choose the taster session the report is from"));
     }
-    let candidates: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, name, email FROM application
-         WHERE state IN ('awaiting_attendance', 'allocated', 'waiting', 'offered') ORDER BY id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
     let import_id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO zoom_import (taster_session_id, uploaded_by, uploaded_at, filename, row_count) VALUES (?, ?, ?, ?, ?) RETURNING id",
     )
@@ -46,8 +53,7 @@ pub async fn create_import(
     .bind(report.rows as i64)
     .fetch_one(&mut *tx)
     .await?;
-    for attendee in &report.attendees {
-        let matched = best_match(&attendee.name, attendee.email.as_deref(), &candidates);
+    for (attendee, matched) in report.attendees.iter().zip(matches) {
         sqlx::query(
             "INSERT INTO zoom_attendee (import_id, name, email, minutes, application_id, match_kind) VALUES (?, ?, ?, ?, ?, ?)",
         )
