@@ -57,6 +57,17 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, AppE
     Ok(DemoSummary { email: DEMO_EMAIL, password: DEMO_PASSWORD, past_session })
 }
 
+/// Outside demo mode: ends every session of the demo account (its password is published, and
+/// sign-in refuses it there) and says whether the account exists, so start-up can warn.
+pub async fn shut_out_demo_account(store: &Store) -> Result<bool, AppError> {
+    if !store.demo_account_exists().await? {
+        return Ok(false);
+    }
+    let ended = store.end_demo_sessions().await?;
+    tracing::warn!(sessions_ended = ended, "the demo coordinator exists; it cannot sign in outside demo mode");
+    Ok(true)
+}
+
 fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
     uk_instant(day, NaiveTime::from_hms_opt(hour, 0, 0).expect("valid hour"))
 }

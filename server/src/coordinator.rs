@@ -4,7 +4,7 @@
 //! the authorization test.
 
 use crate::render::render_page;
-use app::auth::password::{hash_password, verify_password};
+use app::auth::password::hash_password;
 use app::auth::session::{self, require, Attempt};
 use app::domain::coordinator_forms::{CohortForm, TasterForm, TasterInput};
 use app::domain::csv_export;
@@ -632,16 +632,13 @@ async fn change_password(
         Ok(None) => return problem(AppError::Unauthorised),
         Err(error) => return problem(error),
     };
-    if !session::may_try(&state.store, &state.throttle, &record, &attempt).await {
-        return again(wrong(too_many)).await;
-    }
-    let (current, phc) = (change.current.clone(), record.password_hash.clone());
-    if !tokio::task::spawn_blocking(move || verify_password(&current, &phc)).await.unwrap_or(false) {
-        session::wrong_password(&state.store, &state.throttle, Some(&record), &attempt).await;
-        return again(wrong("Your current password is not right. Enter the password you signed in with")).await;
-    }
-    if let Err(error) = state.store.login_succeeded(record.id).await {
-        return problem(error);
+    match session::check_password(&state.store, &state.throttle, Some(&record), true, &change.current, &attempt).await {
+        Ok(session::Checked::Right { .. }) => {}
+        Ok(session::Checked::Wrong) => {
+            return again(wrong("Your current password is not right. Enter the password you signed in with")).await
+        }
+        Err(session::SignInError::TooManyAttempts) => return again(wrong(too_many)).await,
+        Err(_) => return problem(AppError::Unavailable),
     }
     let new = change.new;
     let Ok(Ok(password_hash)) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {

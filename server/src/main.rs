@@ -70,13 +70,7 @@ async fn run(config: Config) -> Result<(), String> {
             Some((code, when)) => println!("Demo attendance code: {code} (taster session on {when})"),
             None => println!("Demo attendance code: none (no past taster session)"),
         }
-    } else if store.demo_account_exists().await.map_err(|e| format!("demo account check: {e}"))? {
-        // Its password is published in the README: it cannot sign in outside demo mode.
-        let ended = store.end_demo_sessions().await.map_err(|e| format!("demo sessions: {e}"))?;
-        tracing::warn!(
-            sessions_ended = ended,
-            "the demo coordinator account exists in this database; it cannot sign in outside demo mode"
-        );
+    } else if app::demo::shut_out_demo_account(&store).await.map_err(|e| format!("demo account check: {e}"))? {
         eprintln!(
             "Warning: this database has the demo coordinator account ({}); it cannot sign in unless ENROL_DEMO=1.",
             app::demo::DEMO_EMAIL

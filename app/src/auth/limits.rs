@@ -89,6 +89,35 @@ impl<K: Eq + Hash + Clone> FailureCounts<K> {
         after
     }
 
+    /// Counts a guess for `key` as wrong before it is checked, unless `key` is locked (then
+    /// `None`): both under one lock, so guesses made at once are counted one by one.
+    pub fn reserve(&self, key: &K, now: DateTime<Utc>) -> Option<Failures> {
+        let Ok(mut counts) = self.counts.lock() else { return None };
+        let before = counts.get(key).copied().unwrap_or_default();
+        if before.is_locked(now) {
+            return None;
+        }
+        if counts.len() >= MAX_KEYS {
+            let policy = self.policy;
+            counts.retain(|_, f| f.is_locked(now) || f.standing(policy, now) > 0);
+        }
+        let after = before.after_failure(self.policy, now);
+        counts.insert(key.clone(), after);
+        Some(after)
+    }
+
+    /// Takes back one reserved guess that turned out right (and the lock it may have caused).
+    pub fn forgive(&self, key: &K) {
+        if let Ok(mut counts) = self.counts.lock() {
+            if let Some(f) = counts.get_mut(key) {
+                f.count = f.count.saturating_sub(1);
+                if f.count < self.policy.limit {
+                    f.locked_until = None;
+                }
+            }
+        }
+    }
+
     /// Forgets `key`'s wrong guesses (after a right one).
     pub fn clear(&self, key: &K) {
         if let Ok(mut counts) = self.counts.lock() {
@@ -216,6 +245,17 @@ mod tests {
         assert!(counts.locked_until(&"b", now()).is_none());
         counts.clear(&"a");
         assert!(counts.locked_until(&"a", now()).is_none());
+    }
+
+    #[test]
+    fn a_reserved_guess_counts_at_once_and_is_forgiven_when_right() {
+        let counts = FailureCounts::new(POLICY);
+        assert_eq!(counts.reserve(&"a", now()).map(|f| f.count), Some(1));
+        assert_eq!(counts.reserve(&"a", now()).map(|f| f.count), Some(2));
+        assert_eq!(counts.reserve(&"a", now()).map(|f| f.count), Some(3), "the third locks…");
+        assert_eq!(counts.reserve(&"a", now()), None, "…so a fourth at once is refused before it is checked");
+        counts.forgive(&"a");
+        assert_eq!(counts.reserve(&"a", now()).map(|f| f.count), Some(3), "a right guess gives its place back");
     }
 
     #[test]

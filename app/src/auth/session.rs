@@ -9,7 +9,6 @@
 //! wrong passwords from elsewhere, which locks the account, does not lock its coordinator out
 //! of their usual browser (see `throttle.rs`).
 
-use crate::auth::limits::Failures;
 use crate::auth::password::verify_password;
 use crate::auth::throttle::{delay_after, Throttle, ACCOUNT};
 use crate::errors::AppError;
@@ -128,7 +127,7 @@ pub struct Attempt {
 /// Whose count a wrong password goes on: a browser the account has signed in on keeps its own,
 /// so attempts from anywhere else cannot lock the coordinator out of it.
 enum Counter {
-    Device { id_hash: String, failures: Failures },
+    Device { id_hash: String },
     Account,
 }
 
@@ -137,9 +136,77 @@ async fn counter(store: &Store, record: Option<&LoginRecord>, attempt: &Attempt)
     let (Some(record), Some(secret)) = (record, attempt.device_secret.as_deref()) else { return Ok(Counter::Account) };
     let id_hash = hash_secret(secret);
     Ok(match store.device(&id_hash).await? {
-        Some(device) if device.coordinator_id == record.id => Counter::Device { id_hash, failures: device.failures },
+        Some(device) if device.coordinator_id == record.id => Counter::Device { id_hash },
         _ => Counter::Account,
     })
+}
+
+/// The outcome of checking a password.
+pub enum Checked {
+    /// Right, for an account that may sign in; `known_browser` when the account has signed in
+    /// on this browser before.
+    Right { known_browser: bool },
+    /// Wrong (counted, and waited for).
+    Wrong,
+}
+
+/// Checks `password` for `record` (none: an unknown email, checked against a decoy so it takes
+/// as long), at sign-in or when a coordinator changes theirs.
+///
+/// The attempt is counted as wrong before the password is checked, in one step on the store
+/// (an account's or a known browser's count) or under a lock (a client address's count), and
+/// forgiven when it was right: so many attempts at once cannot all be checked while the lock
+/// they add up to is still being written. A known browser's attempts count on that browser
+/// only; others count on the client address and on the account, which locks it for other
+/// browsers after `LOCK_AFTER` in a row. A wrong answer waits longer after each in a row.
+/// `usable` is false for an account that may not sign in (disabled, or the demo account
+/// outside demo mode): its right password is as good as wrong.
+pub async fn check_password(
+    store: &Store,
+    throttle: &Throttle,
+    record: Option<&LoginRecord>,
+    usable: bool,
+    password: &str,
+    attempt: &Attempt,
+) -> Result<Checked, SignInError> {
+    let now = attempt.now;
+    let unavailable = |_| SignInError::Unavailable;
+    let counter = counter(store, record, attempt).await.map_err(unavailable)?;
+    let in_a_row = match (&counter, record) {
+        (Counter::Device { id_hash }, _) => store.reserve_device_attempt(id_hash, ACCOUNT, now).await.map_err(unavailable)?,
+        (Counter::Account, record) => {
+            let from_client = throttle.reserve(attempt.client, now);
+            match (from_client, record) {
+                (None, _) => None,
+                (Some(_), Some(record)) => store.reserve_login_attempt(record.id, ACCOUNT, now).await.map_err(unavailable)?,
+                (Some(count), None) => Some(count),
+            }
+        }
+    };
+    let Some(in_a_row) = in_a_row else { return Err(SignInError::TooManyAttempts) };
+    let phc = record.map(|r| r.password_hash.clone()).unwrap_or_else(|| decoy_hash().to_string());
+    let candidate = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&candidate, &phc)).await.unwrap_or(false);
+    match record {
+        Some(record) if matches && usable => {
+            let known_browser = match counter {
+                Counter::Device { id_hash } => {
+                    store.device_succeeded(&id_hash, now).await.map_err(unavailable)?;
+                    true
+                }
+                Counter::Account => {
+                    throttle.forgive(attempt.client);
+                    store.login_succeeded(record.id).await.map_err(unavailable)?;
+                    false
+                }
+            };
+            Ok(Checked::Right { known_browser })
+        }
+        _ => {
+            tokio::time::sleep(delay_after(in_a_row)).await;
+            Ok(Checked::Wrong)
+        }
+    }
 }
 
 /// What a successful sign-in gives: the coordinator, the new session's secret, and a device
@@ -158,92 +225,31 @@ pub async fn sign_in(
     password: &str,
     attempt: &Attempt,
 ) -> Result<SignedIn, SignInError> {
-    let now = attempt.now;
     let email_key = crate::domain::email::email_key(email);
     let record = store.login_record(&email_key).await.map_err(|_| SignInError::Unavailable)?;
-    let counter = counter(store, record.as_ref(), attempt).await.map_err(|_| SignInError::Unavailable)?;
-    let locked = match &counter {
-        Counter::Device { failures, .. } => failures.is_locked(now),
-        Counter::Account => {
-            throttle.is_locked(attempt.client, now) || record.as_ref().is_some_and(|r| r.failures().is_locked(now))
-        }
-    };
-    if locked {
-        return Err(SignInError::TooManyAttempts);
-    }
-    let phc = record.as_ref().map(|r| r.password_hash.clone()).unwrap_or_else(|| decoy_hash().to_string());
-    let candidate = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&candidate, &phc)).await.unwrap_or(false);
     // The demo account's password is published: outside demo mode it is as good as wrong.
-    let usable = |r: &LoginRecord| r.disabled_at.is_none() && (attempt.demo_mode || !r.is_demo);
-    match record {
-        Some(record) if matches && usable(&record) => {
+    let usable = record.as_ref().is_some_and(|r| r.disabled_at.is_none() && (attempt.demo_mode || !r.is_demo));
+    match (check_password(store, throttle, record.as_ref(), usable, password, attempt).await?, record) {
+        (Checked::Right { known_browser }, Some(record)) => {
             let unavailable = |_| SignInError::Unavailable;
-            let new_device_secret = match &counter {
-                Counter::Device { id_hash, .. } => {
-                    store.device_succeeded(id_hash, now).await.map_err(unavailable)?;
-                    None
-                }
-                Counter::Account => {
-                    store.login_succeeded(record.id).await.map_err(unavailable)?;
-                    let secret = crate::tokens::session_secret();
-                    let forget_before = now - DEVICE_FORGOTTEN_AFTER;
-                    store.add_device(&hash_secret(&secret), record.id, now, forget_before).await.map_err(unavailable)?;
-                    Some(secret)
-                }
+            // A browser signed in on for the first time is remembered from now on.
+            let new_device_secret = if known_browser {
+                None
+            } else {
+                let secret = crate::tokens::session_secret();
+                let forget_before = attempt.now - DEVICE_FORGOTTEN_AFTER;
+                store.add_device(&hash_secret(&secret), record.id, attempt.now, forget_before).await.map_err(unavailable)?;
+                Some(secret)
             };
             let session_secret = crate::tokens::session_secret();
             store
-                .create_session(&hash_secret(&session_secret), record.id, now, now + ABSOLUTE)
+                .create_session(&hash_secret(&session_secret), record.id, attempt.now, attempt.now + ABSOLUTE)
                 .await
                 .map_err(|_| SignInError::Unavailable)?;
             Ok(SignedIn { user: record.user(), session_secret, new_device_secret })
         }
-        other => {
-            wrong_password(store, throttle, other.as_ref(), attempt).await;
-            Err(SignInError::WrongDetails)
-        }
+        _ => Err(SignInError::WrongDetails),
     }
-}
-
-/// Whether this attempt may try a password for `record` now (the change-password form asks
-/// before it checks the current password).
-pub async fn may_try(store: &Store, throttle: &Throttle, record: &LoginRecord, attempt: &Attempt) -> bool {
-    match counter(store, Some(record), attempt).await {
-        Ok(Counter::Device { failures, .. }) => !failures.is_locked(attempt.now),
-        Ok(Counter::Account) => {
-            !throttle.is_locked(attempt.client, attempt.now) && !record.failures().is_locked(attempt.now)
-        }
-        Err(_) => false,
-    }
-}
-
-/// Counts a wrong password, at sign-in or when a coordinator changes theirs: on the browser's
-/// own count when the account has signed in on it before; otherwise on the client address's
-/// count and, for an existing account, on the account's stored count, which locks it for
-/// other browsers after `LOCK_AFTER` in a row. Then waits, longer after each failure in a
-/// row, before the caller answers.
-pub async fn wrong_password(store: &Store, throttle: &Throttle, record: Option<&LoginRecord>, attempt: &Attempt) {
-    let now = attempt.now;
-    let in_a_row = match counter(store, record, attempt).await {
-        Ok(Counter::Device { id_hash, failures }) => {
-            let after = failures.after_failure(ACCOUNT, now);
-            let _ = store.device_failed(&id_hash, after).await;
-            after.count
-        }
-        _ => {
-            let from_client = throttle.failed(attempt.client, now);
-            match record {
-                Some(record) => {
-                    let after = record.failures().after_failure(ACCOUNT, now);
-                    let _ = store.login_failed(record.id, after).await;
-                    after.count
-                }
-                None => from_client,
-            }
-        }
-    };
-    tokio::time::sleep(delay_after(in_a_row)).await;
 }
 
 /// The coordinator a request belongs to, if its session is valid (idle and absolute limits

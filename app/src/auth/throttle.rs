@@ -50,9 +50,15 @@ impl Throttle {
         self.by_client.locked_until(&client, now).is_some()
     }
 
-    /// Counts a wrong password from this address; returns its failures in a row.
-    pub fn failed(&self, client: IpAddr, now: DateTime<Utc>) -> u32 {
-        self.by_client.fail(&client, now).count
+    /// Counts an attempt from this address as wrong before its password is checked; `None`
+    /// when the address is locked. Returns its failures in a row.
+    pub fn reserve(&self, client: IpAddr, now: DateTime<Utc>) -> Option<u32> {
+        self.by_client.reserve(&client, now).map(|f| f.count)
+    }
+
+    /// Takes back a reserved attempt whose password was right.
+    pub fn forgive(&self, client: IpAddr) {
+        self.by_client.forgive(&client);
     }
 }
 
@@ -75,11 +81,12 @@ mod tests {
         let t = Throttle::default();
         let now = Utc::now();
         for _ in 0..19 {
-            t.failed(ip(1), now);
+            assert!(t.reserve(ip(1), now).is_some());
         }
         assert!(!t.is_locked(ip(1), now));
-        t.failed(ip(1), now);
+        assert_eq!(t.reserve(ip(1), now), Some(20));
         assert!(t.is_locked(ip(1), now));
+        assert_eq!(t.reserve(ip(1), now), None);
         assert!(!t.is_locked(ip(2), now));
     }
 
@@ -88,7 +95,7 @@ mod tests {
         let t = Throttle::default();
         let now = Utc::now();
         for _ in 0..20 {
-            t.failed(ip(1), now);
+            t.reserve(ip(1), now);
         }
         assert!(t.is_locked(ip(1), now + Duration::minutes(14)));
         assert!(!t.is_locked(ip(1), now + Duration::minutes(15)));

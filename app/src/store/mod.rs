@@ -10,7 +10,7 @@ pub use sqlite::applications::CohortUpdate;
 pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
 pub use sqlite::coordinators::{DeviceRecord, LoginRecord, SessionRecord};
 
-use crate::auth::limits::Failures;
+use crate::auth::limits::Policy;
 use crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
 use crate::domain::application::{FormOptions, NewApplication};
 use crate::domain::matching::best_match;
@@ -263,9 +263,25 @@ impl Store {
         on_backend!(self, db => sqlite::coordinators::login_record(&db.pool, email).await)
     }
 
-    /// Stores an account's count of wrong passwords (and its lock) after one more.
-    pub async fn login_failed(&self, id: i64, failures: Failures) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::coordinators::login_failed(&db.pool, id, failures).await)
+    /// Counts an attempt on the account as a wrong password before it is checked, unless the
+    /// account is locked (`None`); returns its count in a row. One step on the writer, so
+    /// attempts made at once are counted one by one (and nobody watching hears of it).
+    pub async fn reserve_login_attempt(&self, id: i64, policy: Policy, now: DateTime<Utc>) -> Result<Option<u32>, AppError> {
+        on_backend!(self, db => db
+            .writer
+            .write_unseen(now, move |conn, now| Box::pin(sqlite::coordinators::reserve_login_attempt(conn, id, policy, now)))
+            .await)
+    }
+
+    /// [`Store::reserve_login_attempt`] for a known browser's own count.
+    pub async fn reserve_device_attempt(&self, id_hash: &str, policy: Policy, now: DateTime<Utc>) -> Result<Option<u32>, AppError> {
+        let id_hash = id_hash.to_string();
+        on_backend!(self, db => db
+            .writer
+            .write_unseen(now, move |conn, now| Box::pin(async move {
+                sqlite::coordinators::reserve_device_attempt(conn, &id_hash, policy, now).await
+            }))
+            .await)
     }
 
     /// Whether the demo account exists.
@@ -292,11 +308,6 @@ impl Store {
         forget_before: DateTime<Utc>,
     ) -> Result<(), AppError> {
         on_backend!(self, db => sqlite::coordinators::add_device(&db.pool, id_hash, coordinator_id, now, forget_before).await)
-    }
-
-    /// Stores a known browser's count of wrong passwords after one more.
-    pub async fn device_failed(&self, id_hash: &str, failures: Failures) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::coordinators::device_failed(&db.pool, id_hash, failures).await)
     }
 
     /// Clears a known browser's count and notes its use.
@@ -481,11 +492,13 @@ impl Store {
     ) -> Result<i64, AppError> {
         on_backend!(self, db => {
             let candidates = sqlite::zoom::candidates(&db.pool).await?;
-            let matches: Vec<_> = report
-                .attendees
-                .iter()
-                .map(|a| best_match(&a.name, a.email.as_deref(), &candidates))
-                .collect();
+            // Comparing every attendee with every application is CPU work: off the async threads.
+            let attendees = report.attendees.clone();
+            let matches = tokio::task::spawn_blocking(move || {
+                attendees.iter().map(|a| best_match(&a.name, a.email.as_deref(), &candidates)).collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|_| AppError::Internal)?;
             sqlite::zoom::create_import(&db.pool, taster_session_id, filename, report, &matches, by).await
         })
     }

@@ -50,6 +50,8 @@ impl TestApp {
         let store = Store::open(&url).await.expect("open the store");
         if demo {
             app::demo::seed(&store, chrono::Utc::now()).await.expect("seed demo data");
+        } else {
+            app::demo::shut_out_demo_account(&store).await.expect("demo account check");
         }
         let leptos_options = LeptosOptions::builder().output_name("enrol").build();
         let live = app::live::Live::start(store.clone()).await.expect("live places");
@@ -93,6 +95,27 @@ impl TestApp {
     /// The absolute URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// Adds an hour-long taster session starting at `starts_at` with attendance code `code`;
+    /// returns its id.
+    pub async fn add_taster_at(&self, starts_at: chrono::DateTime<chrono::Utc>, code: &str) -> i64 {
+        self.store
+            .insert_taster(&app::store::NewTaster {
+                starts_at,
+                ends_at: starts_at + chrono::Duration::hours(1),
+                zoom_url: "https://zoom.us/j/91273431323".into(),
+                meeting_id: "912 7343 1323".into(),
+                passcode: "114640".into(),
+                attendance_code: code.into(),
+            })
+            .await
+            .expect("insert taster")
+    }
+
+    /// How many applications are stored.
+    pub async fn application_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM application").fetch_one(&mut self.raw().await).await.unwrap()
     }
 
     /// Adds an open cohort of `capacity` places and a taster session (started an hour ago)

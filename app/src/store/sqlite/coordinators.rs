@@ -1,6 +1,6 @@
 //! Coordinator accounts, their sign-in sessions, and the audit log.
 
-use crate::auth::limits::Failures;
+use crate::auth::limits::{Failures, Policy};
 use crate::errors::AppError;
 use crate::models::{CoordinatorUser, Role};
 use crate::store::{AuditEntry, NewCoordinator};
@@ -78,11 +78,7 @@ impl LoginRecord {
 
     /// The account's wrong passwords from browsers it has not signed in on.
     pub fn failures(&self) -> Failures {
-        Failures {
-            count: u32::try_from(self.failed_logins).unwrap_or(u32::MAX),
-            last_failed_at: self.last_failed_at,
-            locked_until: self.locked_until,
-        }
+        failures((self.failed_logins, self.last_failed_at, self.locked_until))
     }
 }
 
@@ -97,16 +93,37 @@ pub async fn login_record(pool: &SqlitePool, email: &str) -> Result<Option<Login
     .await?)
 }
 
-/// Stores an account's count of wrong passwords (and the lock it caused) after one more.
-pub async fn login_failed(pool: &SqlitePool, id: i64, failures: Failures) -> Result<(), AppError> {
+/// Counts an attempt on the account as a wrong password before it is checked, unless the
+/// account is locked (`None`); returns its count in a row. Runs on the writer, so attempts
+/// made at once are counted one after another.
+pub async fn reserve_login_attempt(
+    conn: &mut SqliteConnection,
+    id: i64,
+    policy: Policy,
+    now: DateTime<Utc>,
+) -> Result<Option<u32>, AppError> {
+    let row: Option<(i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
+        sqlx::query_as("SELECT failed_logins, last_failed_at, locked_until FROM coordinator WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(before) = row.map(failures) else { return Ok(None) };
+    if before.is_locked(now) {
+        return Ok(None);
+    }
+    let after = before.after_failure(policy, now);
     sqlx::query("UPDATE coordinator SET failed_logins = ?, last_failed_at = ?, locked_until = ? WHERE id = ?")
-        .bind(i64::from(failures.count))
-        .bind(failures.last_failed_at)
-        .bind(failures.locked_until)
+        .bind(i64::from(after.count))
+        .bind(after.last_failed_at)
+        .bind(after.locked_until)
         .bind(id)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    Ok(Some(after.count))
+}
+
+fn failures((count, last_failed_at, locked_until): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)) -> Failures {
+    Failures { count: u32::try_from(count).unwrap_or(u32::MAX), last_failed_at, locked_until }
 }
 
 /// Clears the failure count after a successful sign-in.
@@ -150,7 +167,7 @@ pub async fn device(pool: &SqlitePool, id_hash: &str) -> Result<Option<DeviceRec
     .await?;
     Ok(row.map(|(coordinator_id, count, last_failed_at, locked_until)| DeviceRecord {
         coordinator_id,
-        failures: Failures { count: u32::try_from(count).unwrap_or(u32::MAX), last_failed_at, locked_until },
+        failures: failures((count, last_failed_at, locked_until)),
     }))
 }
 
@@ -177,16 +194,31 @@ pub async fn add_device(
     Ok(())
 }
 
-/// Stores a known browser's count of wrong passwords after one more.
-pub async fn device_failed(pool: &SqlitePool, id_hash: &str, failures: Failures) -> Result<(), AppError> {
+/// [`reserve_login_attempt`] for a known browser's own count.
+pub async fn reserve_device_attempt(
+    conn: &mut SqliteConnection,
+    id_hash: &str,
+    policy: Policy,
+    now: DateTime<Utc>,
+) -> Result<Option<u32>, AppError> {
+    let row: Option<(i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
+        sqlx::query_as("SELECT failed_logins, last_failed_at, locked_until FROM coordinator_device WHERE id_hash = ?")
+            .bind(id_hash)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(before) = row.map(failures) else { return Ok(None) };
+    if before.is_locked(now) {
+        return Ok(None);
+    }
+    let after = before.after_failure(policy, now);
     sqlx::query("UPDATE coordinator_device SET failed_logins = ?, last_failed_at = ?, locked_until = ? WHERE id_hash = ?")
-        .bind(i64::from(failures.count))
-        .bind(failures.last_failed_at)
-        .bind(failures.locked_until)
+        .bind(i64::from(after.count))
+        .bind(after.last_failed_at)
+        .bind(after.locked_until)
         .bind(id_hash)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    Ok(Some(after.count))
 }
 
 /// Clears a known browser's count after a right password, and notes its use.

@@ -115,6 +115,15 @@ impl Writer {
         self.send(requested, true, job).await
     }
 
+    /// [`Writer::write`] for a change nobody watching needs to hear of (a sign-in count).
+    pub async fn write_unseen<T, F>(&self, requested: DateTime<Utc>, job: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
+    {
+        self.send(requested, false, job).await
+    }
+
     /// Commits a real (invisible) write, to tell whether the writer can commit at all.
     pub async fn probe(&self) -> Result<(), AppError> {
         self.send(Utc::now(), false, |conn, now| {
