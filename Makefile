@@ -7,13 +7,13 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # sqlx never reaches for a live database at compile time.
 export SQLX_OFFLINE := true
 
-.PHONY: run test tools test-tools build test-rust test-e2e clean-data
+.PHONY: run test tools test-tools build test-deps test-rust test-e2e clean-data
 
 run: tools build
 	@echo "Starting enrol in demo mode (data in data/enrol.db; Ctrl-C stops it)"
 	ENROL_DEMO=1 LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} target/release/server
 
-test: test-tools test-rust build test-e2e
+test: test-tools test-deps test-rust build test-e2e
 
 tools:
 	@scripts/install-tools.sh
@@ -26,6 +26,10 @@ build:
 	cargo leptos build --release --precompress
 	@echo "==> Building each page group's own wasm bundle (about a minute; 3 minutes the first time)"
 	scripts/build-bundles.sh
+
+test-deps:
+	@echo "==> Dependencies: licences, banned crates, sources (cargo deny; see docs/security.md)"
+	cargo deny --all-features check licenses bans sources
 
 test-rust:
 	@echo "==> Rust unit and integration tests"

@@ -33,7 +33,9 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "chromium", testIgnore: /\.nojs\.spec\.ts$/ },
+    { name: "chromium", testIgnore: /\.(nojs|hostile)\.spec\.ts$/ },
     { name: "no-javascript", testMatch: /\.nojs\.spec\.ts$/, use: { javaScriptEnabled: false } },
+    // Publishes a cohort and a session with hostile names: after the others, so none sees them.
+    { name: "hostile-input", testMatch: /\.hostile\.spec\.ts$/, dependencies: ["chromium", "no-javascript"] },
   ],
 });

@@ -3,7 +3,8 @@
 # when its tool is already there at the right version. Used by `make run` and `make test`.
 #
 #   scripts/install-tools.sh          build tools (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
-#   scripts/install-tools.sh --test   also Chromium and the browser-test packages in end2end/
+#   scripts/install-tools.sh --test   also Chromium, the browser-test packages in end2end/ and
+#                                     cargo-deny (the dependency checks)
 #
 # Nothing here downloads a browser or a prebuilt binary from outside the package registries:
 # Chromium comes from Debian, wasm-opt from npm's binaryen, the Rust tools are built from crates.
@@ -19,6 +20,7 @@ CARGO_LEPTOS_VERSION=0.3.11
 # fetches this one just for that install. The app itself builds on stable.
 CARGO_LEPTOS_TOOLCHAIN=1.99.1
 BINARYEN_VERSION=132
+CARGO_DENY_VERSION=0.20.2
 # The pages' own wasm bundles are built with this nightly's size options (rebuilding std for
 # size, no panic messages): see scripts/build-bundles.sh. Pinned, so the wasm is reproducible.
 BUNDLE_TOOLCHAIN=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
@@ -26,7 +28,7 @@ BUNDLE_TOOLCHAIN=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 total=6
-$want_test && total=8
+$want_test && total=9
 step=0
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -118,6 +120,15 @@ if $want_test; then
     echo "    already installed"
   else
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    done_in
+  fi
+
+  begin "cargo-deny $CARGO_DENY_VERSION (licences, banned crates, sources)"
+  if cargo deny --version 2>/dev/null | grep -q " $CARGO_DENY_VERSION\$"; then
+    echo "    already installed"
+  else
+    echo "    not found: building it from crates.io (about 5 minutes, once per machine)"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
     done_in
   fi
 fi

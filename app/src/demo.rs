@@ -1,4 +1,4 @@
-//! Demo data for `make run` (ENROL_DEMO=1): the source page's two taster sessions, one a week
+//! Demo data for `make run` (ENROL_DEMO=1): the source page's two taster sessions, one two days
 //! ago so the joining flow can be tried at once, two January cohorts and a demo coordinator.
 //! Production mode never calls this.
 
@@ -73,7 +73,7 @@ fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
 }
 
 /// The source page's Wednesday 4pm and Tuesday 3pm sessions on the next such days, and a
-/// Wednesday-style session a week ago.
+/// Wednesday-style session two days ago (its code still works: codes work for 7 days after).
 fn demo_tasters(today: NaiveDate) -> Vec<NewTaster> {
     let wednesday = |starts_at: DateTime<Utc>| NewTaster {
         starts_at,
@@ -85,7 +85,7 @@ fn demo_tasters(today: NaiveDate) -> Vec<NewTaster> {
     };
     let tuesday_start = at(next_weekday_after(today, Weekday::Tue), 15);
     vec![
-        wednesday(at(today - Duration::days(7), 16)),
+        wednesday(at(today - Duration::days(2), 16)),
         wednesday(at(next_weekday_after(today, Weekday::Wed), 16)),
         NewTaster {
             starts_at: tuesday_start,
@@ -122,14 +122,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn demo_tasters_are_a_week_ago_and_on_the_next_wednesday_and_tuesday() {
+    fn demo_tasters_are_two_days_ago_and_on_the_next_wednesday_and_tuesday() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         let tasters = demo_tasters(today);
         let days: Vec<String> = tasters.iter().map(|t| uk_range(t.starts_at, t.ends_at)).collect();
         assert_eq!(
             days,
             [
-                "Thursday 19 November 2026, 4pm to 5pm",
+                "Tuesday 24 November 2026, 4pm to 5pm",
                 "Wednesday 2 December 2026, 4pm to 5pm",
                 "Tuesday 1 December 2026, 3pm to 4pm",
             ]

@@ -326,6 +326,9 @@ pub struct TasterAdmin {
     /// The UK start time for the form's time field, "16:00".
     pub uk_start: String,
     pub attendance_code: String,
+    /// When the code proves presence, in UK time: "from Wednesday 2 December 2026, 3:45pm
+    /// until Wednesday 9 December 2026, 5pm".
+    pub code_window_uk: String,
     /// Attendances confirmed for this session.
     pub attendance_count: i64,
 }

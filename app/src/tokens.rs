@@ -8,11 +8,15 @@ const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 /// Words kept out of attendance codes: a code is read aloud to a room of nurses.
 const UNFIT_WORDS: &[&str] = &[
-    "abuse", "addict", "alcohol", "arrest", "blood", "bomb", "cancer", "coffin", "corpse", "crash", "crime", "cruel",
-    "damage", "danger", "dead", "death", "debt", "disease", "divorce", "drug", "drunk", "enemy", "error", "evil",
-    "fatal", "fever", "gun", "guilt", "hurt", "ill", "injury", "jail", "kill", "lawsuit", "naked", "nasty", "pain",
-    "panic", "poison", "prison", "rifle", "risk", "sad", "scare", "sick", "sex", "sexy", "slave", "suicide",
-    "toilet", "toxic", "ugly", "victim", "virus", "war", "weapon", "wreck", "wrong",
+    "abuse", "addict", "alcohol", "arrest", "bitter", "blood", "bomb", "bullet", "cage", "cancel", "cancer",
+    "chaos", "coffin", "corpse", "crash", "crazy", "crime", "cruel", "damage", "danger", "dead", "death", "debt",
+    "disease", "divorce", "drug", "drunk", "dumb", "enemy", "error", "evil", "exile", "expire", "fat", "fatal",
+    "fault", "fever", "fury", "gossip", "guilt", "gun", "hazard", "horror", "hurt", "ill", "injury", "insane",
+    "jail", "junk", "kill", "knife", "lawsuit", "lonely", "mad", "naive", "naked", "nasty", "oppose", "orphan",
+    "pain", "panic", "pig", "pistol", "poison", "prison", "rifle", "riot", "risk", "rude", "sad", "scare", "sex",
+    "sexy", "sick", "slave", "smoke", "sorry", "spy", "suffer", "suicide", "sword", "tired", "toilet", "toxic",
+    "tragic", "trap", "ugly", "upset", "victim", "virus", "war", "weapon", "weird", "wine", "worry", "wreck",
+    "wrong",
 ];
 
 /// How many words make an attendance code.
@@ -20,7 +24,7 @@ pub const CODE_WORDS: usize = 4;
 
 /// The words attendance codes are made of: BIP-39's English list (2,048 common words chosen to
 /// be told apart by their first four letters), cut to those of six letters or fewer and fit to
-/// be read aloud. About 1,300 words, so four of them give about 2.9 × 10¹² codes (41 bits).
+/// be read aloud. About 1,530 words, so four of them give about 5.5 × 10¹² codes (42 bits).
 pub fn code_words() -> &'static [&'static str] {
     static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     WORDS.get_or_init(|| {

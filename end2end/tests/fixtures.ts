@@ -18,7 +18,14 @@ export const test = base.extend<{ browserConsole: BrowserConsole }>({
       const allowed: RegExp[] = [];
       page.on("console", (msg) => {
         const text = msg.text();
-        if (msg.type() === "error" || /hydrat|could not find wasm function/i.test(text)) problems.push(`${msg.type()}: ${text}`);
+        if (msg.type() === "error" || /hydrat|could not find wasm function|content security policy/i.test(text)) problems.push(`${msg.type()}: ${text}`);
+      });
+      // A Content-Security-Policy violation fails the test even if the browser only reports it.
+      await page.exposeFunction("__cspViolation", (what: string) => problems.push(`csp: ${what}`));
+      await page.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) =>
+          (window as unknown as { __cspViolation: (w: string) => void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`),
+        );
       });
       page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
       await use({ problems, allow: (pattern) => allowed.push(pattern) });

@@ -42,6 +42,29 @@ async fn a_joining_form_sent_back_with_errors_shows_hostile_text_as_text() {
     assert!(body.contains("&lt;/textarea&gt;&lt;script&gt;alert(3)&lt;/script&gt;"), "the access needs are kept, escaped");
 }
 
+#[tokio::test]
+async fn a_cohort_named_like_markup_stays_text_in_the_page_title_too() {
+    let app = TestApp::spawn().await;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let name = "Jan </title><script>alert(1)</script>";
+    let cohort = [
+        ("name", name),
+        ("first_date", "2027-01-05"),
+        ("start", "10:00"),
+        ("minutes", "120"),
+        ("meeting_count", "6"),
+        ("capacity", "12"),
+        ("status", "open"),
+    ];
+    let (status, location, _) = app.post_as("/coordinator/cohorts", &cookie, &cohort).await;
+    assert_eq!(status, 303);
+    let (_, _, page) = app.get_as(&location.unwrap(), &cookie).await;
+    assert!(page.contains("Jan &lt;/title&gt;&lt;script&gt;"), "the name is there, escaped");
+    assert!(!page.contains("</title><script>alert(1)"), "the title was not ended by the name");
+    let (_, public) = app.get("/").await;
+    assert!(!public.contains("<script>alert(1)"), "nor on the course page");
+}
+
 // 2. Attendance codes --------------------------------------------------------------------
 
 #[tokio::test]

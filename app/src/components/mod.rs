@@ -10,3 +10,4 @@ pub mod outcome;
 pub mod places;
 pub mod taster_card;
 pub mod taster_details;
+pub mod title;

@@ -7,7 +7,7 @@ use crate::components::taster_card::TasterCard;
 use crate::functions::course::get_course_page;
 use crate::models::{Course, CoursePage as CoursePageData, CourseSection, TasterSession};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 
 /// The course page.
 #[component]

@@ -11,7 +11,7 @@ use crate::errors::FieldErrors;
 use crate::functions::applications::{get_join_page, JoinPageData};
 use crate::models::Cohort;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 
 const TITLE: &str = "Apply for a place – Compassionate leadership";
 

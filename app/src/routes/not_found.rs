@@ -1,7 +1,7 @@
 //! The page for an address that does not exist (HTTP 404).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 
 /// "Page not found", with the status code set during server rendering.
 #[component]

@@ -1,7 +1,7 @@
 //! The privacy notice the joining form links to.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 
 /// What we collect, why, how long we keep it, and people's rights.
 #[component]

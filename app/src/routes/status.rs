@@ -10,7 +10,7 @@ use crate::errors::AppError;
 use crate::functions::applications::{get_application_status, get_status_html};
 use crate::models::ApplicationStatus;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Loads the application named by the `token` route parameter and renders `body` with it.

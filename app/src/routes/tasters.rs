@@ -13,7 +13,7 @@ use crate::functions::tasters::{get_taster_calendar, get_taster_page, TasterCale
 use crate::models::{TasterSession, TasterStatus};
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The taster calendar page.

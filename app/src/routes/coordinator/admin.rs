@@ -7,7 +7,7 @@ use crate::components::fields::{Radios, TextInput};
 use crate::functions::coordinator::{get_accounts, get_audit};
 use crate::models::Role;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 use leptos_router::hooks::use_query_map;
 
 /// Coordinator accounts: add one, disable or enable one.

@@ -6,7 +6,7 @@ use crate::domain::allocation::AllocationState;
 use crate::functions::coordinator::{get_application, get_applications};
 use crate::models::ApplicationFilter;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The filter in the address bar.

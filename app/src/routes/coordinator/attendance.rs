@@ -4,7 +4,7 @@
 use super::{gate, CoordinatorNav, DoneBanner};
 use crate::functions::coordinator::{get_import, get_imports};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 use leptos_router::hooks::use_params_map;
 
 /// Upload a report; the reports uploaded so far.

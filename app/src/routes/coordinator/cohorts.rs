@@ -9,7 +9,7 @@ use crate::domain::coordinator_forms::CohortForm;
 use crate::errors::FieldErrors;
 use crate::functions::coordinator::{get_cohort_form, get_cohorts_admin, CohortFormData};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 use leptos_router::hooks::use_params_map;
 
 /// The list of cohorts.

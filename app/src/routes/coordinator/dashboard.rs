@@ -6,7 +6,7 @@ use crate::components::places::use_live_refresh;
 use crate::functions::coordinator::{get_dashboard, get_dashboard_html};
 use crate::models::Dashboard;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 
 /// The dashboard.
 #[component]

@@ -4,7 +4,7 @@ use super::DoneBanner;
 use crate::components::error_summary::ErrorSummary;
 use crate::functions::coordinator::get_login_page;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The sign-in page.

@@ -7,7 +7,7 @@ use crate::components::fields::TextInput;
 use crate::domain::password_change::{summary_lines, MIN_PASSWORD_CHARS};
 use crate::functions::coordinator::get_password_page;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 
 const TITLE: &str = "Change your password – Coordinators – Compassionate leadership";
 

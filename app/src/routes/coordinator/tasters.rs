@@ -9,7 +9,7 @@ use crate::errors::FieldErrors;
 use crate::functions::coordinator::{get_taster_form, get_tasters_admin, TasterFormData};
 use crate::models::TasterStatus;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::components::title::Title;
 use leptos_router::hooks::use_params_map;
 
 /// Error summary lines for a form's errors, each linking to its field.
@@ -135,6 +135,7 @@ fn TasterFormView(data: TasterFormData) -> impl IntoView {
                 <div class="code-panel">
                     <p class="code-panel__label">"Attendance code"</p>
                     <p class="code-panel__code"><code>{t.attendance_code.clone()}</code></p>
+                    <p class="code-panel__window">{format!("It proves attendance {}. After that, confirm attendance by hand.", t.code_window_uk)}</p>
                     <p><a class="button" href=format!("/coordinator/tasters/{id}/code")>"Show the code on screen"</a></p>
                     <form method="post" action=format!("/coordinator/tasters/{id}/regenerate")>
                         <button type="submit" class="button button--secondary">"Make a new code"</button>
@@ -178,6 +179,7 @@ pub fn CodeScreenPage() -> impl IntoView {
                             <p class="code-screen__code">{t.attendance_code.clone()}</p>
                             <p class="code-screen__hint">"Type this code into the joining form when you apply for a place."</p>
                             <p class="code-screen__when">{t.session.when_uk.clone()}</p>
+                            <p class="code-screen__window">{format!("The code works {}.", t.code_window_uk)}</p>
                         </div>
                         <p><a class="link-standalone" href=format!("/coordinator/tasters/{}", t.session.id)>"Back to the session"</a></p>
                     }

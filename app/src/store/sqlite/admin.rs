@@ -42,7 +42,9 @@ pub async fn tasters(pool: &SqlitePool) -> Result<Vec<TasterAdmin>, AppError> {
             let (code, count) =
                 codes.iter().find(|c| c.0 == session.id).map(|c| (c.1.clone(), c.2)).unwrap_or_default();
             let uk_start = crate::domain::uk_time::in_uk(session.starts_at).format("%H:%M").to_string();
-            TasterAdmin { session, uk_start, attendance_code: code, attendance_count: count }
+            let (opens, closes) = crate::domain::attendance_code::code_window(session.starts_at, session.ends_at);
+            let code_window_uk = format!("from {} until {}", uk_moment(opens), uk_moment(closes));
+            TasterAdmin { session, uk_start, attendance_code: code, code_window_uk, attendance_count: count }
         })
         .collect();
     list.reverse();
