@@ -6,6 +6,8 @@ use crate::auth::password::hash_password;
 use crate::domain::schedule::{next_weekday_after, weekday_on_or_after, weekly_meetings};
 use crate::domain::uk_time::{uk_day, uk_instant, uk_range};
 use crate::errors::AppError;
+use crate::models::{CohortStatus, Role};
+use crate::workflow::Actor;
 use crate::store::{NewCohort, NewCoordinator, NewTaster, Store};
 use crate::tokens::attendance_code;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
@@ -30,10 +32,10 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, AppE
     if !store.has_schedule().await? {
         let today = uk_day(now);
         for taster in demo_tasters(today) {
-            store.insert_taster(&taster).await?;
+            store.create_taster(&taster, Actor::System, now).await?;
         }
         for cohort in demo_cohorts(today) {
-            store.insert_cohort(&cohort).await?;
+            store.create_cohort(&cohort, Actor::System, now).await?;
         }
         tracing::info!("demo data seeded");
     }
@@ -42,11 +44,11 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, AppE
         NewCoordinator {
         email: DEMO_EMAIL.into(),
         name: "Demo Coordinator".into(),
-        role: "admin",
+        role: Role::Admin,
         password_hash,
         demo: true,
     };
-    match store.insert_coordinator(&coordinator).await {
+    match store.create_coordinator(&coordinator, Actor::System).await {
         Ok(_) | Err(AppError::Conflict(_)) => {}
         Err(e) => return Err(e),
     }
@@ -106,7 +108,7 @@ fn demo_cohorts(today: NaiveDate) -> Vec<NewCohort> {
         name: format!("January {year} · {name}"),
         intake: format!("{year}-01"),
         capacity: 12,
-        status: "open",
+        status: CohortStatus::Open,
         meetings: weekly_meetings(
             weekday_on_or_after(first_week, weekday),
             NaiveTime::from_hms_opt(hour, 0, 0).expect("valid hour"),

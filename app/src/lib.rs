@@ -26,6 +26,8 @@ pub mod state;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod tokens;
+#[cfg(feature = "ssr")]
+pub mod workflow;
 
 use components::layout::Layout;
 use leptos::prelude::*;

@@ -1,6 +1,7 @@
 //! The live places counter (server only): an in-memory snapshot of every cohort's places,
-//! refreshed after each committed change and pushed to every open page over server-sent
-//! events. Reading it never touches the database: one query per change, not per client.
+//! kept up to date by following the event table (`workflow::events`) and pushed to every open
+//! page over server-sent events. Reading it never touches the database: one query per batch
+//! of changes, not per client.
 
 use crate::errors::AppError;
 use crate::models::PlacesSnapshot;
@@ -13,8 +14,9 @@ use tokio::sync::watch;
 /// query and one event per client, and every figure is still on screen well within a second.
 const COALESCE: Duration = Duration::from_millis(100);
 
-/// What is published: the places (serialised once for every client) and a queue version that
-/// grows with every change, for status pages to refresh their queue position.
+/// What is published: the places (serialised once for every client) and a queue version (the
+/// newest event followed) that grows with every change, for status pages to refresh their
+/// queue position and the page cache to know its copies are old.
 #[derive(Debug)]
 pub struct Published {
     pub places: PlacesSnapshot,
@@ -32,9 +34,9 @@ pub struct Live {
 }
 
 impl Live {
-    /// Loads the figures and starts following the store's commits.
+    /// Loads the figures and starts following the store's events.
     pub async fn start(store: Store) -> Result<Self, AppError> {
-        let first = publish(&store, 1, 1).await?;
+        let first = publish(&store, 1, store.last_event_id().await?.max(0) as u64 + 1).await?;
         let (sender, published) = watch::channel(Arc::new(first));
         let (stop, shutdown) = watch::channel(false);
         tokio::spawn(follow(store, sender, shutdown.clone()));
@@ -74,17 +76,51 @@ async fn publish(store: &Store, version: u64, queue_version: u64) -> Result<Publ
     Ok(Published { places, places_json, queue_version })
 }
 
+/// Events read per query while catching up.
+const PAGE: i64 = 10_000;
+
+/// Follows the event table: after each commit that recorded events (the store's change
+/// signal), reads the events since the last one seen; when any of them can move a place, the
+/// figures are read again. Either way the queue version moves on.
 async fn follow(store: Store, sender: watch::Sender<Arc<Published>>, mut shutdown: watch::Receiver<bool>) {
-    let mut commits = store.commits();
+    let mut changes = store.changes();
+    let mut seen = sender.borrow().queue_version as i64 - 1;
     loop {
         tokio::select! {
-            changed = commits.changed() => if changed.is_err() { return },
+            changed = changes.changed() => if changed.is_err() { return },
             _ = shutdown.changed() => return,
         }
         tokio::time::sleep(COALESCE).await;
-        commits.borrow_and_update();
+        changes.borrow_and_update();
+        let mut moves_places = false;
+        let mut newest = seen;
+        loop {
+            match store.events_after(newest, PAGE).await {
+                Ok(events) => {
+                    moves_places |= events.iter().any(|e| e.event.moves_places());
+                    let full = events.len() as i64 == PAGE;
+                    newest = events.last().map_or(newest, |e| e.id);
+                    if !full {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "could not read the events; will retry on the next change");
+                    break;
+                }
+            }
+        }
+        if newest == seen {
+            continue;
+        }
+        seen = newest;
         let previous = sender.borrow().clone();
-        let queue_version = previous.queue_version + 1;
+        let queue_version = seen as u64 + 1;
+        if !moves_places {
+            let published = Published { places: previous.places.clone(), places_json: previous.places_json.clone(), queue_version };
+            let _ = sender.send(Arc::new(published));
+            continue;
+        }
         match store.places_figures().await {
             Ok(cohorts) => {
                 let version = if cohorts == previous.places.cohorts {

@@ -127,6 +127,46 @@ impl TasterStatus {
     }
 }
 
+/// Whether a cohort takes applications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CohortStatus {
+    /// Being prepared: not shown to applicants.
+    Draft,
+    /// Shown, and places are given.
+    Open,
+    /// Shown, but no more places are given.
+    Closed,
+}
+
+impl CohortStatus {
+    /// Every status, in the order a cohort goes through them.
+    pub const ALL: [Self; 3] = [Self::Draft, Self::Open, Self::Closed];
+
+    /// The stored, posted and JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+
+    /// Reads the stored or posted spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value.trim())
+    }
+
+    /// The word for a badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::Open => "Open",
+            Self::Closed => "Closed",
+        }
+    }
+}
+
 /// A taster session as the public sees it: never its attendance code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TasterSession {
@@ -178,8 +218,7 @@ pub struct Cohort {
     pub intake: String,
     pub capacity: i64,
     pub places_remaining: i64,
-    /// "draft", "open" or "closed".
-    pub status: String,
+    pub status: CohortStatus,
     pub meetings: Vec<Meeting>,
 }
 
@@ -249,8 +288,8 @@ pub struct PlacesFigure {
     pub intake: String,
     pub capacity: i64,
     pub places_remaining: i64,
-    /// "open" or "closed" (drafts are never published).
-    pub status: String,
+    /// Open or closed (drafts are never published).
+    pub status: CohortStatus,
 }
 
 /// The figures every open page shows, with a version that grows with each change.

@@ -1,21 +1,28 @@
-//! Property test: random interleavings of submit, confirm attendance, withdraw, accept,
-//! decline, expire and capacity change run against the SQLite store and against a simple
-//! model of DESIGN.md's rules. After every step the two must agree on every application, and
-//! the database itself must show: allocated + offered ≤ capacity for every cohort; no cohort
-//! with a free place while someone eligible waits for it; each waiting list in `eligible_at`
-//! order.
+//! Property test: random interleavings of submit, confirm attendance (early or late, against
+//! sessions that started at different times), withdraw, accept, decline, expire, capacity
+//! changes, creating cohorts and opening drafts run through the workflow against the SQLite
+//! store and against a simple model of DESIGN.md's rules. After every step the two must agree
+//! on every application, and the database itself must show: allocated + offered ≤ capacity
+//! for every cohort; no open cohort with a free place while someone eligible waits for it;
+//! each waiting list in `eligible_at` order.
 
 mod support;
 
 use app::domain::allocation::{AllocationState, CohortChoice};
 use app::errors::AppError;
-use app::store::{AttendanceSource, StoreSettings};
+use app::models::CohortStatus;
+use app::store::{AttendanceSource, CohortUpdate, StoreSettings};
+use app::workflow::Actor;
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 use support::*;
 
 const PEOPLE: usize = 6;
 const WINDOW_MINUTES: i64 = 60;
+/// Most cohorts a run can have (two at the start, a draft, and those created).
+const MAX_COHORTS: usize = 4;
+/// When the taster sessions started, in model minutes from t0: one before the run, one during.
+const SESSIONS: [i64; 2] = [-60, 20];
 
 #[derive(Clone, Debug)]
 enum Choice {
@@ -27,12 +34,14 @@ enum Choice {
 #[derive(Clone, Debug)]
 enum Op {
     Submit { person: usize, with_code: bool, choice: Choice },
-    Confirm { person: usize },
+    Confirm { person: usize, session: usize },
     Withdraw { person: usize },
     Accept { person: usize },
     Decline { person: usize },
     Expire,
     SetCapacity { cohort: usize, capacity: i64 },
+    CreateCohort { capacity: i64, open: bool },
+    OpenDraft,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -44,12 +53,14 @@ fn op() -> impl Strategy<Value = Op> {
     ];
     prop_oneof![
         4 => (person.clone(), any::<bool>(), choice).prop_map(|(person, with_code, choice)| Op::Submit { person, with_code, choice }),
-        2 => person.clone().prop_map(|person| Op::Confirm { person }),
+        2 => (person.clone(), 0..SESSIONS.len()).prop_map(|(person, session)| Op::Confirm { person, session }),
         2 => person.clone().prop_map(|person| Op::Withdraw { person }),
         2 => person.clone().prop_map(|person| Op::Accept { person }),
-        1 => person.prop_map(|person| Op::Decline { person }),
+        2 => person.prop_map(|person| Op::Decline { person }),
         1 => Just(Op::Expire),
         1 => (0..2usize, 0..4i64).prop_map(|(cohort, capacity)| Op::SetCapacity { cohort, capacity }),
+        1 => (0..3i64, any::<bool>()).prop_map(|(capacity, open)| Op::CreateCohort { capacity, open }),
+        1 => Just(Op::OpenDraft),
     ]
 }
 
@@ -61,15 +72,24 @@ struct ModelApp {
     state: AllocationState,
     /// Cohort index holding a place (allocated or offered).
     cohort: Option<usize>,
-    /// Ranked cohort indexes; both cohorts in start order for "any".
-    choices: Vec<usize>,
+    /// Ranked cohort indexes; `None` for "any".
+    ranked: Option<Vec<usize>>,
+    /// Cohorts whose queue it has left (declined or let lapse).
+    left: Vec<usize>,
+    submitted_at: i64,
     eligible_at: Option<i64>,
     offer_expires_at: Option<i64>,
 }
 
+#[derive(Clone, Debug)]
+struct ModelCohort {
+    capacity: i64,
+    open: bool,
+}
+
 #[derive(Debug, Default)]
 struct Model {
-    capacity: [i64; 2],
+    cohorts: Vec<ModelCohort>,
     apps: Vec<ModelApp>,
     clock: i64,
 }
@@ -89,16 +109,30 @@ impl Model {
     }
 
     fn free(&self, cohort: usize) -> i64 {
-        self.capacity[cohort] - self.taken(cohort)
+        if self.cohorts[cohort].open {
+            self.cohorts[cohort].capacity - self.taken(cohort)
+        } else {
+            0
+        }
     }
 
     fn latest(&self, person: usize) -> Option<usize> {
         self.apps.iter().rposition(|a| a.person == person)
     }
 
+    /// Rule 4: the cohorts an application may still get a place on, best first.
+    fn choices(&self, i: usize) -> Vec<usize> {
+        let app = &self.apps[i];
+        let all: Vec<usize> = match &app.ranked {
+            Some(ranked) => ranked.clone(),
+            None => (0..self.cohorts.len()).collect(),
+        };
+        all.into_iter().filter(|c| !app.left.contains(c)).collect()
+    }
+
     /// Rule 2.
     fn place(&mut self, i: usize) {
-        let found = self.apps[i].choices.clone().into_iter().find(|&c| self.free(c) > 0);
+        let found = self.choices(i).into_iter().find(|&c| self.free(c) > 0);
         let app = &mut self.apps[i];
         match found {
             Some(c) => {
@@ -109,11 +143,15 @@ impl Model {
         }
     }
 
+    fn waits_for(&self, i: usize, cohort: usize) -> bool {
+        self.apps[i].state == AllocationState::Waiting && self.choices(i).contains(&cohort)
+    }
+
     /// Rule 4: offer free places to the earliest eligible waiting applicants.
     fn offer_free(&mut self, cohort: usize) {
         while self.free(cohort) > 0 {
             let next = (0..self.apps.len())
-                .filter(|&i| self.apps[i].state == AllocationState::Waiting && self.apps[i].choices.contains(&cohort))
+                .filter(|&i| self.waits_for(i, cohort))
                 .min_by_key(|&i| (self.apps[i].eligible_at, i));
             let Some(i) = next else { return };
             let clock = self.clock;
@@ -124,28 +162,37 @@ impl Model {
         }
     }
 
-    fn leave(&mut self, i: usize, to: AllocationState) {
+    fn withdraw(&mut self, i: usize) {
         let released = self.apps[i].cohort.take();
-        self.apps[i].state = to;
+        self.apps[i].state = AllocationState::Withdrawn;
         self.apps[i].offer_expires_at = None;
         if let Some(c) = released {
             self.offer_free(c);
         }
     }
 
+    /// Rule 4: an offer declined or lapsed leaves that cohort's queue only.
+    fn leave_offer(&mut self, i: usize, ended: AllocationState) {
+        let Some(c) = self.apps[i].cohort.take() else { return };
+        self.apps[i].left.push(c);
+        self.apps[i].offer_expires_at = None;
+        let remaining = self.choices(i);
+        self.apps[i].state = if remaining.is_empty() { ended } else { AllocationState::Waiting };
+        self.offer_free(c);
+        for other in remaining {
+            self.offer_free(other);
+        }
+    }
+
     fn positions(&self, i: usize) -> Vec<(usize, i64)> {
         let me = &self.apps[i];
-        let mut positions: Vec<(usize, i64)> = me
-            .choices
-            .iter()
-            .map(|&c| {
+        let mut positions: Vec<(usize, i64)> = self
+            .choices(i)
+            .into_iter()
+            .filter(|&c| self.cohorts[c].open)
+            .map(|c| {
                 let ahead = (0..self.apps.len())
-                    .filter(|&j| {
-                        let other = &self.apps[j];
-                        other.state == AllocationState::Waiting
-                            && other.choices.contains(&c)
-                            && (other.eligible_at, j) < (me.eligible_at, i)
-                    })
+                    .filter(|&j| self.waits_for(j, c) && (self.apps[j].eligible_at, j) < (me.eligible_at, i))
                     .count() as i64;
                 (c, ahead + 1)
             })
@@ -166,14 +213,25 @@ fn kind(result: &Result<impl Sized, AppError>) -> Expect {
 
 async fn run(capacity: [i64; 2], ops: Vec<Op>) {
     let t = TestStore::with_settings(StoreSettings { offer_window: Duration::minutes(WINDOW_MINUTES) }).await;
-    let cohorts = [
+    let at = |clock: i64| -> DateTime<Utc> { t0() + Duration::minutes(clock) };
+    let mut cohorts = vec![
         add_cohort(&t.store, "Tuesdays", capacity[0], 0).await,
         add_cohort(&t.store, "Thursdays", capacity[1], 1).await,
+        add_cohort_with(&t.store, "Saturdays", 1, 2, CohortStatus::Draft, t0()).await,
     ];
-    let taster = add_taster(&t.store, "willow27").await;
+    let mut model = Model {
+        cohorts: vec![
+            ModelCohort { capacity: capacity[0], open: true },
+            ModelCohort { capacity: capacity[1], open: true },
+            ModelCohort { capacity: 1, open: false },
+        ],
+        ..Model::default()
+    };
+    let sessions = [
+        add_taster_at(&t.store, "willow27", at(SESSIONS[0])).await,
+        add_taster_at(&t.store, "heron11", at(SESSIONS[1])).await,
+    ];
     let coordinator = add_coordinator(&t.store).await;
-    let mut model = Model { capacity, ..Model::default() };
-    let at = |clock: i64| -> DateTime<Utc> { t0() + Duration::minutes(clock) };
 
     for (step, op) in ops.into_iter().enumerate() {
         model.clock += 1;
@@ -182,11 +240,11 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
             Op::Submit { person, with_code, choice } => {
                 let email = format!("person{person}@nhs.net");
                 let (ranked, choices) = match choice {
-                    Choice::Any => (CohortChoice::Any, vec![0, 1]),
-                    Choice::Only(c) => (CohortChoice::Ranked(vec![cohorts[*c]]), vec![*c]),
+                    Choice::Any => (CohortChoice::Any, None),
+                    Choice::Only(c) => (CohortChoice::Ranked(vec![cohorts[*c]]), Some(vec![*c])),
                     Choice::Both { first } => {
                         let other = 1 - first;
-                        (CohortChoice::Ranked(vec![cohorts[*first], cohorts[other]]), vec![*first, other])
+                        (CohortChoice::Ranked(vec![cohorts[*first], cohorts[other]]), Some(vec![*first, other]))
                     }
                 };
                 let result = t
@@ -201,7 +259,9 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                         token: status.status_token.clone(),
                         state: AllocationState::AwaitingAttendance,
                         cohort: None,
-                        choices,
+                        ranked: choices,
+                        left: Vec::new(),
+                        submitted_at: model.clock,
                         eligible_at: with_code.then_some(model.clock),
                         offer_expires_at: None,
                     });
@@ -224,22 +284,24 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                 }
                 (expected, kind(&result))
             }
-            Op::Confirm { person } => match model.latest(*person) {
+            Op::Confirm { person, session } => match model.latest(*person) {
                 None => (Expect::Skip, Expect::Skip),
                 Some(i) => {
-                    let mut raw = t.raw().await;
-                    let id: i64 = sqlx::query_scalar("SELECT id FROM application WHERE status_token = ?")
-                        .bind(&model.apps[i].token)
-                        .fetch_one(&mut raw)
-                        .await
-                        .unwrap();
+                    let id = application_id_by_token(&t, &model.apps[i].token).await;
+                    let by = Actor::Coordinator(coordinator);
                     let result =
-                        t.store.confirm_attendance(id, taster, AttendanceSource::Manual, Some(coordinator), now).await;
-                    if model.apps[i].state == AllocationState::AwaitingAttendance {
-                        model.apps[i].eligible_at = Some(model.clock);
-                        model.place(i);
+                        t.store.confirm_attendance(id, sessions[*session], AttendanceSource::Manual, by, now).await;
+                    let started = SESSIONS[*session];
+                    if started > model.clock {
+                        (Expect::Invalid, kind(&result))
+                    } else {
+                        if model.apps[i].state == AllocationState::AwaitingAttendance {
+                            // Rule 1: the fact is the attendance, not the click.
+                            model.apps[i].eligible_at = Some(model.apps[i].submitted_at.max(started));
+                            model.place(i);
+                        }
+                        (Expect::Ok, kind(&result))
                     }
-                    (Expect::Ok, kind(&result))
                 }
             },
             Op::Withdraw { person } => match model.latest(*person) {
@@ -247,7 +309,7 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                 Some(i) => {
                     let result = t.store.withdraw(&model.apps[i].token, now).await;
                     if model.apps[i].state.is_active() {
-                        model.leave(i, AllocationState::Withdrawn);
+                        model.withdraw(i);
                         (Expect::Ok, kind(&result))
                     } else {
                         (Expect::Conflict, kind(&result))
@@ -263,7 +325,7 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                             model.apps[i].state = AllocationState::Allocated;
                             model.apps[i].offer_expires_at = None;
                         } else {
-                            model.leave(i, AllocationState::Expired);
+                            model.leave_offer(i, AllocationState::Expired);
                         }
                         (Expect::Ok, kind(&result))
                     } else {
@@ -276,7 +338,7 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                 Some(i) => {
                     let result = t.store.decline_offer(&model.apps[i].token, now).await;
                     if model.apps[i].state == AllocationState::Offered {
-                        model.leave(i, AllocationState::Declined);
+                        model.leave_offer(i, AllocationState::Declined);
                         (Expect::Ok, kind(&result))
                     } else {
                         (Expect::Conflict, kind(&result))
@@ -293,7 +355,7 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
                 for i in due {
                     // An earlier expiry in this run may have offered (and so re-dated) others.
                     if model.apps[i].offer_expires_at.is_some_and(|e| e <= model.clock) {
-                        model.leave(i, AllocationState::Expired);
+                        model.leave_offer(i, AllocationState::Expired);
                     }
                 }
                 (Expect::Ok, kind(&result))
@@ -301,20 +363,64 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
             Op::SetCapacity { cohort, capacity } => {
                 let result = t.store.set_capacity(cohorts[*cohort], *capacity, now).await;
                 if *capacity >= model.taken(*cohort) {
-                    model.capacity[*cohort] = *capacity;
+                    model.cohorts[*cohort].capacity = *capacity;
                     model.offer_free(*cohort);
                     (Expect::Ok, kind(&result))
                 } else {
                     (Expect::Invalid, kind(&result))
                 }
             }
+            Op::CreateCohort { capacity, open } if model.cohorts.len() < MAX_COHORTS => {
+                let status = if *open { CohortStatus::Open } else { CohortStatus::Draft };
+                let week = model.cohorts.len() as i64;
+                let id = add_cohort_with(&t.store, &format!("Cohort {week}"), *capacity, week, status, now).await;
+                cohorts.push(id);
+                model.cohorts.push(ModelCohort { capacity: *capacity, open: *open });
+                // Rule 3: a new open cohort's places go to those already waiting.
+                model.offer_free(model.cohorts.len() - 1);
+                (Expect::Ok, Expect::Ok)
+            }
+            Op::CreateCohort { .. } => (Expect::Skip, Expect::Skip),
+            Op::OpenDraft => match model.cohorts.iter().position(|c| !c.open) {
+                None => (Expect::Skip, Expect::Skip),
+                Some(c) => {
+                    let result = open_cohort(&t, cohorts[c], model.cohorts[c].capacity, coordinator, now).await;
+                    model.cohorts[c].open = true;
+                    model.offer_free(c);
+                    (Expect::Ok, kind(&result))
+                }
+            },
         };
         assert_eq!(actual, expected, "step {step}: {op:?}");
         check(&t, &model, &cohorts, step, &op).await;
     }
 }
 
-async fn check(t: &TestStore, model: &Model, cohorts: &[i64; 2], step: usize, op: &Op) {
+async fn application_id_by_token(t: &TestStore, token: &str) -> i64 {
+    let mut raw = t.raw().await;
+    sqlx::query_scalar("SELECT id FROM application WHERE status_token = ?").bind(token).fetch_one(&mut raw).await.unwrap()
+}
+
+/// A coordinator opens a draft cohort (same name, capacity and meetings).
+async fn open_cohort(t: &TestStore, id: i64, capacity: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    let mut raw = t.raw().await;
+    let name: String = sqlx::query_scalar("SELECT name FROM cohort WHERE id = ?").bind(id).fetch_one(&mut raw).await.unwrap();
+    let meetings: Vec<(DateTime<Utc>, DateTime<Utc>)> =
+        sqlx::query_as("SELECT starts_at, ends_at FROM cohort_meeting WHERE cohort_id = ? ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut raw)
+            .await
+            .unwrap();
+    let update = CohortUpdate { name, capacity, status: CohortStatus::Open, meetings };
+    t.store.update_cohort(id, update, by, now).await
+}
+
+/// The SQL of "waits for cohort ?": waiting, chose it (or any), has not left its queue.
+const WAITS_FOR: &str = "a.state = 'waiting' AND (a.any_cohort = 1 OR EXISTS (
+         SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = ?1))
+     AND NOT EXISTS (SELECT 1 FROM application_left_queue l WHERE l.application_id = a.id AND l.cohort_id = ?1)";
+
+async fn check(t: &TestStore, model: &Model, cohorts: &[i64], step: usize, op: &Op) {
     for (i, app) in model.apps.iter().enumerate() {
         let status = t.store.application_status(&app.token).await.unwrap();
         assert_eq!(status.state, app.state, "step {step} ({op:?}): application {i} state");
@@ -331,8 +437,8 @@ async fn check(t: &TestStore, model: &Model, cohorts: &[i64; 2], step: usize, op
     }
     let mut raw = t.raw().await;
     for (index, &cohort) in cohorts.iter().enumerate() {
-        let (capacity, allocated_count, offered_count): (i64, i64, i64) =
-            sqlx::query_as("SELECT capacity, allocated_count, offered_count FROM cohort WHERE id = ?")
+        let (capacity, allocated_count, offered_count, status): (i64, i64, i64, String) =
+            sqlx::query_as("SELECT capacity, allocated_count, offered_count, status FROM cohort WHERE id = ?")
                 .bind(cohort)
                 .fetch_one(&mut raw)
                 .await
@@ -347,24 +453,23 @@ async fn check(t: &TestStore, model: &Model, cohorts: &[i64; 2], step: usize, op
         .unwrap();
         assert_eq!((allocated, offered), (allocated_count, offered_count), "step {step}: counters match the rows");
         assert!(allocated + offered <= capacity, "step {step}: cohort {index} holds more than its capacity");
-        let waiting_for_it: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM application a WHERE a.state = 'waiting' AND (a.any_cohort = 1 OR EXISTS (
-                 SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = ?))",
-        )
-        .bind(cohort)
-        .fetch_one(&mut raw)
-        .await
-        .unwrap();
+        let waiting_for_it: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM application a WHERE {WAITS_FOR}")))
+                .bind(cohort)
+                .fetch_one(&mut raw)
+                .await
+                .unwrap();
         assert!(
-            allocated + offered == capacity || waiting_for_it == 0,
-            "step {step}: cohort {index} has a free place while {waiting_for_it} wait for it"
+            status != "open" || allocated + offered == capacity || waiting_for_it == 0,
+            "step {step}: open cohort {index} has a free place while {waiting_for_it} wait for it"
         );
+        if status != "open" {
+            continue;
+        }
         // The waiting list, read in eligible_at order, must be numbered 1, 2, 3… in that order.
-        let queue: Vec<String> = sqlx::query_scalar(
-            "SELECT a.status_token FROM application a WHERE a.state = 'waiting' AND (a.any_cohort = 1 OR EXISTS (
-                 SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = ?))
-             ORDER BY a.eligible_at, a.id",
-        )
+        let queue: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT a.status_token FROM application a WHERE {WAITS_FOR} ORDER BY a.eligible_at, a.id"
+        )))
         .bind(cohort)
         .fetch_all(&mut raw)
         .await

@@ -2,6 +2,8 @@
 
 mod support;
 
+use app::workflow::Actor;
+
 use app::domain::allocation::{AllocationState, CohortChoice};
 use app::errors::AppError;
 use app::store::{AttendanceSource, StoreSettings};
@@ -65,7 +67,7 @@ async fn rule_1_a_coordinators_attendance_check_makes_it_eligible_then() {
     let coordinator = add_coordinator(&t.store).await;
     let checked = t
         .store
-        .confirm_attendance(id, taster, AttendanceSource::Manual, Some(coordinator), t0() + Duration::minutes(10))
+        .confirm_attendance(id, taster, AttendanceSource::Manual, Actor::Coordinator(coordinator), t0() + Duration::minutes(10))
         .await
         .unwrap();
     assert_eq!(checked.state, AllocationState::Waiting);
@@ -317,7 +319,7 @@ async fn coordinator_writes_beside_the_writer_wait_their_turn_instead_of_failing
         tasks.push(tokio::spawn(async move {
             let change =
                 if i % 2 == 0 { app::store::TasterChange::Cancel } else { app::store::TasterChange::Reinstate };
-            store.change_taster(taster, change, coordinator).await
+            store.change_taster(taster, change, coordinator, t0()).await
         }));
     }
     for task in tasks {
@@ -333,10 +335,11 @@ async fn add_cohort_named(store: &app::store::Store, name: &str) -> Result<(), A
                 name: name.into(),
                 intake: "2027-03".into(),
                 capacity: 3,
-                status: "draft",
+                status: app::models::CohortStatus::Draft,
                 meetings: vec![(first, first + Duration::hours(2))],
             },
-            None,
+            Actor::System,
+            t0(),
         )
         .await
         .map(|_| ())

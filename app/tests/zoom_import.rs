@@ -29,7 +29,7 @@ async fn matching_a_large_report_does_not_hold_up_a_submission() {
     let import = tokio::spawn({
         let (store, imported) = (t.store.clone(), imported.clone());
         async move {
-            let id = store.create_import(taster, "large.csv", &report, by).await;
+            let id = store.create_import(taster, "large.csv", &report, by, chrono::Utc::now()).await;
             imported.store(true, Ordering::SeqCst);
             id
         }

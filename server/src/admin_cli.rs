@@ -52,13 +52,13 @@ pub async fn run(url: &str, command: CreateAdmin) -> Result<String, String> {
     let password_hash = hash_password(&password).map_err(|e| e.to_string())?;
     let store = Store::open(url).await.map_err(|e| e.to_string())?;
     let id = store
-        .insert_coordinator(&NewCoordinator {
+        .create_coordinator(&NewCoordinator {
             email: command.email.clone(),
             name: command.name,
-            role: "admin",
+            role: app::models::Role::Admin,
             password_hash,
             demo: false,
-        })
+        }, app::workflow::Actor::System)
         .await
         .map_err(|e| e.to_string())?;
     store.close().await;

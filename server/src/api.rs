@@ -81,7 +81,7 @@ struct ApiCohort {
     intake: String,
     capacity: i64,
     places_remaining: i64,
-    status: String,
+    status: app::models::CohortStatus,
     meetings: Vec<ApiMeeting>,
 }
 

@@ -16,6 +16,7 @@ use app::errors::AppError;
 use app::functions::coordinator::{AccountForm, ActionProblem, CreatedPassword, Draft, LoginDraft, PasswordProblems};
 use app::models::{ApplicationFilter, CoordinatorUser, Role};
 use app::state::AppState;
+use app::workflow::Actor;
 use app::store::{AttendanceSource, CohortUpdate, NewCohort, NewCoordinator, NewTaster, TasterChange};
 use crate::client_ip::ClientIp;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, State};
@@ -208,7 +209,8 @@ async fn create_taster(
     };
     // A fresh code; on the rare clash with another session's, draw again.
     for _ in 0..5 {
-        match state.store.create_taster(&new_taster(&input, app::tokens::attendance_code()), user.id).await {
+        let taster = new_taster(&input, app::tokens::attendance_code());
+        match state.store.create_taster(&taster, Actor::Coordinator(user.id), Utc::now()).await {
             Ok(id) => return see(&format!("/coordinator/tasters/{id}?done=created")),
             Err(AppError::Conflict(_)) => continue,
             Err(other) => return problem(other),
@@ -231,14 +233,15 @@ async fn edit_taster(
             return render_page(state, &format!("/coordinator/tasters/{id}"), &headers, Draft { form, errors }).await
         }
     };
-    match state.store.change_taster(id, TasterChange::Details(new_taster(&input, String::new())), user.id).await {
+    let change = TasterChange::Details(new_taster(&input, String::new()));
+    match state.store.change_taster(id, change, user.id, Utc::now()).await {
         Ok(()) => see(&format!("/coordinator/tasters/{id}?done=saved")),
         Err(error) => problem(error),
     }
 }
 
 async fn change_taster(state: AppState, user: CoordinatorUser, id: i64, change: TasterChange, done: &str) -> Response {
-    match state.store.change_taster(id, change, user.id).await {
+    match state.store.change_taster(id, change, user.id, Utc::now()).await {
         Ok(()) => see(&format!("/coordinator/tasters/{id}?done={done}")),
         Err(error) => problem(error),
     }
@@ -289,7 +292,7 @@ async fn create_cohort(
         status: input.status,
         meetings: meetings(&input.meeting_starts, input.minutes),
     };
-    match state.store.create_cohort(&cohort, Some(user.id)).await {
+    match state.store.create_cohort(&cohort, Actor::Coordinator(user.id), Utc::now()).await {
         Ok(id) => see(&format!("/coordinator/cohorts/{id}?done=created")),
         Err(AppError::Invalid(errors)) => {
             render_page(state, "/coordinator/cohorts/new", &headers, Draft { form, errors }).await
@@ -397,7 +400,8 @@ async fn confirm_attendance(
 ) -> Response {
     let result = match value(&pairs, "taster_session_id").parse::<i64>() {
         Ok(taster) => {
-            state.store.confirm_attendance(id, taster, AttendanceSource::Manual, Some(user.id), Utc::now()).await
+            let by = Actor::Coordinator(user.id);
+            state.store.confirm_attendance(id, taster, AttendanceSource::Manual, by, Utc::now()).await
         }
         Err(_) => Err(AppError::invalid("taster_session_id", "Choose the taster session they attended")),
     };
@@ -481,7 +485,7 @@ async fn upload_report(
         }
         (Some(taster), Some((filename, bytes)), _) => match zoom_report::parse(&bytes) {
             Err(message) => Err(ActionProblem(message)),
-            Ok(report) => match state.store.create_import(taster, &filename, &report, user.id).await {
+            Ok(report) => match state.store.create_import(taster, &filename, &report, user.id, Utc::now()).await {
                 Ok(id) => Ok(id),
                 Err(AppError::Invalid(errors)) => Err(ActionProblem(errors.into_values().next().unwrap_or_default())),
                 Err(error) => return problem(error),
@@ -556,8 +560,8 @@ async fn create_account(
         .map_err(|m| errors.insert("email".into(), m.replace("your work", "their work")))
         .ok();
     let role = match form.role.as_str() {
-        "admin" => Some("admin"),
-        "coordinator" => Some("coordinator"),
+        "admin" => Some(Role::Admin),
+        "coordinator" => Some(Role::Coordinator),
         _ => {
             errors.insert("role".into(), "Choose coordinator or admin".into());
             None
@@ -576,7 +580,7 @@ async fn create_account(
         password_hash,
         demo: false,
     };
-    match state.store.create_coordinator(&account, user.id).await {
+    match state.store.create_coordinator(&account, Actor::Coordinator(user.id)).await {
         Ok(_) => render_page(state, "/coordinator/accounts", &headers, CreatedPassword(password)).await,
         Err(AppError::Conflict(message)) => {
             errors.insert("email".into(), message);

@@ -98,7 +98,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(cache_headers))
         .layer(axum::middleware::from_fn_with_state(
-            page_cache::PageCache::new(state.store.commits(), state.live.clone()),
+            page_cache::PageCache::new(state.store.changes(), state.live.clone()),
             page_cache::cached,
         ))
         .layer(CompressionLayer::new())

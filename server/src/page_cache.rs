@@ -59,8 +59,10 @@ impl PageCache {
         Self { entries: Arc::default(), changes, live }
     }
 
+    /// Changes since the copy was made: a commit (the store's change signal, at once), the
+    /// newest event the live figures have followed, and the minute.
     fn version(&self) -> (u64, u64, i64) {
-        (*self.changes.borrow(), self.live.current().places.version, chrono::Utc::now().timestamp() / 60)
+        (*self.changes.borrow(), self.live.current().queue_version, chrono::Utc::now().timestamp() / 60)
     }
 }
 

@@ -181,7 +181,7 @@ pub fn PlacesPanel(#[prop(default = 2)] heading_level: u8) -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let cohorts: Vec<PlacesFigure> =
-                    figures.await.unwrap_or_default().into_iter().filter(|c| c.status == "open").collect();
+                    figures.await.unwrap_or_default().into_iter().filter(|c| c.status == crate::models::CohortStatus::Open).collect();
                 (!cohorts.is_empty()).then(|| view! { <LivePlaces cohorts heading_level /> })
             })}
         </Suspense>

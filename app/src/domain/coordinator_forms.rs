@@ -5,6 +5,7 @@ use super::calendar::SUPPORTED_YEARS;
 use super::field;
 use super::text::parse_text;
 use crate::errors::FieldErrors;
+use crate::models::CohortStatus;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
@@ -163,15 +164,12 @@ pub struct CohortForm {
     pub meetings: Vec<String>,
 }
 
-/// A cohort's status.
-pub const COHORT_STATUSES: [&str; 3] = ["draft", "open", "closed"];
-
 /// A checked cohort: its meetings are UK wall-clock starts, each `minutes` long.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CohortInput {
     pub name: String,
     pub capacity: i64,
-    pub status: &'static str,
+    pub status: CohortStatus,
     pub minutes: i64,
     pub meeting_starts: Vec<NaiveDateTime>,
 }
@@ -247,7 +245,7 @@ impl CohortForm {
         }
     }
 
-    fn parse_common(&self, errors: &mut FieldErrors) -> Option<(String, i64, &'static str, i64)> {
+    fn parse_common(&self, errors: &mut FieldErrors) -> Option<(String, i64, CohortStatus, i64)> {
         let name =
             parse_text(&self.name, "the cohort's name", 120, true).map_err(|m| errors.insert("name".into(), m)).ok();
         let capacity = parse_whole(&self.capacity, "the number of places", 0..=500)
@@ -256,7 +254,7 @@ impl CohortForm {
         let minutes = parse_whole(&self.minutes, "the length of each meeting in minutes", 15..=600)
             .map_err(|m| errors.insert("minutes".into(), m))
             .ok();
-        let status = COHORT_STATUSES.into_iter().find(|s| *s == self.status.trim()).or_else(|| {
+        let status = CohortStatus::parse(&self.status).or_else(|| {
             errors.insert("status".into(), "Choose draft, open or closed".into());
             None
         });
@@ -333,7 +331,7 @@ mod tests {
         let input = cohort().parse_new().unwrap();
         assert_eq!(input.meeting_starts.len(), 6);
         assert_eq!(input.meeting_starts[5].to_string(), "2027-02-09 10:00:00");
-        assert_eq!(input.status, "open");
+        assert_eq!(input.status, CohortStatus::Open);
     }
 
     #[test]

@@ -85,7 +85,7 @@ mod server_side {
         store: &Store,
         now: DateTime<Utc>,
     ) -> Result<(Vec<Cohort>, Vec<TasterSession>), AppError> {
-        let cohorts = store.cohorts(false).await?.into_iter().filter(|c| c.status == "open").collect::<Vec<_>>();
+        let cohorts = store.cohorts(false).await?.into_iter().filter(|c| c.status == crate::models::CohortStatus::Open).collect::<Vec<_>>();
         let open_intake = cohorts.first().map(|c| c.intake.clone());
         let cohorts = cohorts.into_iter().filter(|c| Some(&c.intake) == open_intake.as_ref()).collect();
         let tasters = store.attended_tasters(end_of_uk_day(now)).await?;

@@ -184,7 +184,7 @@ pub async fn get_application(id: i64) -> Result<ApplicationPageData, AppError> {
         .cohorts_admin()
         .await?
         .into_iter()
-        .filter(|c| c.cohort.status == "open" && c.cohort.places_remaining > 0)
+        .filter(|c| c.cohort.status == crate::models::CohortStatus::Open && c.cohort.places_remaining > 0)
         .map(|c| (c.cohort.id, c.cohort.name, c.cohort.places_remaining))
         .collect();
     Ok(ApplicationPageData { detail, tasters, move_targets, problem: use_context::<ActionProblem>().map(|p| p.0) })

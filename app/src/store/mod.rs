@@ -1,45 +1,31 @@
 //! The store: every SQL statement of enrol lives below this module (server only).
 //!
-//! `Store` is what the rest of the code holds. It dispatches to one module per database
-//! backend; the rules of the course stay in `domain`, so a new backend only adds SQL.
+//! `Store` is what the rest of the code holds: reads here, changes in `writes.rs`, each change
+//! one step of the allocation workflow (`crate::workflow`) in one transaction. It dispatches
+//! to one module per database backend, which implements the workflow's `Rows` and the reads;
+//! the rules, the wording, the audit entries and the events stay above the backend.
 
 mod sqlite;
+mod writes;
 
-pub use sqlite::admin::TasterChange;
-pub use sqlite::applications::CohortUpdate;
-pub use sqlite::applications::{AttendanceSource, DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
+pub use crate::workflow::applications::{DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
+pub use crate::workflow::rows::{AttendanceSource, AuditEntry, CohortUpdate, NewCohort, NewTaster, TasterChange};
+pub use crate::workflow::Settings as StoreSettings;
 pub use sqlite::coordinators::{DeviceRecord, LoginRecord, SessionRecord};
 
 use crate::auth::limits::Policy;
-use crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS;
-use crate::domain::application::{FormOptions, NewApplication};
-use crate::domain::matching::best_match;
-use crate::domain::zoom_report::Report;
+use crate::domain::application::FormOptions;
 use crate::errors::AppError;
 use crate::models::{
-    ApplicationDetail, ApplicationFilter, ApplicationOutcome, ApplicationRow, ApplicationStatus, AuditRow, Cohort,
-    CohortAdmin, CoordinatorUser, Course, Dashboard, ImportDetail, ImportSummary, PlacesFigure, TasterAdmin,
-    TasterSession,
+    ApplicationDetail, ApplicationFilter, ApplicationRow, ApplicationStatus, AuditRow, Cohort, CohortAdmin,
+    CoordinatorUser, Course, Dashboard, ImportDetail, ImportSummary, PlacesFigure, Role, TasterAdmin, TasterSession,
 };
-use chrono::{DateTime, Duration, Utc};
-use sqlite::applications::{self as apps, Key};
+use crate::workflow::{Actor, Recorded};
+use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 /// Where the embedded database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/enrol.db";
-
-/// How the store behaves, beyond where it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StoreSettings {
-    /// Rule 4: how long a freed place is held for the applicant it is offered to.
-    pub offer_window: Duration,
-}
-
-impl Default for StoreSettings {
-    fn default() -> Self {
-        Self { offer_window: Duration::hours(DEFAULT_OFFER_WINDOW_HOURS) }
-    }
-}
 
 /// A connection pool to the configured database, and its single writer.
 #[derive(Clone, Debug)]
@@ -152,9 +138,29 @@ impl Store {
         on_backend!(self, db => db.pool.close().await)
     }
 
-    /// Ticks after every committed change: applications, places, cohorts, taster sessions.
-    pub fn commits(&self) -> watch::Receiver<u64> {
+    /// Ticks after every committed change that recorded events: a follower then reads them
+    /// with [`Store::events_after`].
+    pub fn changes(&self) -> watch::Receiver<u64> {
         on_backend!(self, db => db.writer.commits())
+    }
+
+    /// The events recorded after `after` (an event id), oldest first, at most `limit`.
+    pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Recorded>, AppError> {
+        on_backend!(self, db => sqlite::events::after(&db.pool, after, limit).await)
+    }
+
+    /// The id of the newest event (0 when there is none).
+    pub async fn last_event_id(&self) -> Result<i64, AppError> {
+        on_backend!(self, db => sqlite::events::last_id(&db.pool).await)
+    }
+
+    /// An application's status, by its private token (the status page).
+    pub async fn application_status(&self, token: &str) -> Result<ApplicationStatus, AppError> {
+        on_backend!(self, db => {
+            let mut conn = db.pool.acquire().await?;
+            let mut rows = sqlite::rows::SqliteRows(&mut conn);
+            crate::workflow::applications::status(&mut rows, crate::workflow::rows::Key::Token(token)).await
+        })
     }
 
     /// The course and its page sections, if a course exists.
@@ -183,13 +189,6 @@ impl Store {
         on_backend!(self, db => sqlite::tasters::started_before(&db.pool, now).await)
     }
 
-    /// Adds a taster session; returns its id.
-    pub async fn insert_taster(&self, taster: &NewTaster) -> Result<i64, AppError> {
-        let id = on_backend!(self, db => sqlite::tasters::insert(&db.pool, taster).await)?;
-        self.changed();
-        Ok(id)
-    }
-
     /// The start, end and attendance code of the last session that started before `now`.
     pub async fn latest_past_taster_code(
         &self,
@@ -212,23 +211,6 @@ impl Store {
         on_backend!(self, db => sqlite::tasters::has_schedule(&db.pool).await)
     }
 
-    /// Adds a cohort with its meetings; returns its id.
-    pub async fn insert_cohort(&self, cohort: &NewCohort) -> Result<i64, AppError> {
-        self.create_cohort(cohort, None).await
-    }
-
-    /// Adds a cohort with its meetings, audited when a coordinator (`by`) adds it.
-    pub async fn create_cohort(&self, cohort: &NewCohort, by: Option<i64>) -> Result<i64, AppError> {
-        let id = on_backend!(self, db => sqlite::cohorts::insert(&db.pool, cohort, by).await)?;
-        self.changed();
-        Ok(id)
-    }
-
-    /// Tells watchers of [`Store::commits`] about a change made outside the writer.
-    pub fn changed(&self) {
-        on_backend!(self, db => db.writer.touch())
-    }
-
     /// Cohorts in order of their first meeting, with meetings and places remaining.
     pub async fn cohorts(&self, include_drafts: bool) -> Result<Vec<Cohort>, AppError> {
         on_backend!(self, db => {
@@ -248,14 +230,9 @@ impl Store {
         on_backend!(self, db => sqlite::cohorts::places_figures(&db.pool).await)
     }
 
-    /// Adds a coordinator account; returns its id.
-    pub async fn insert_coordinator(&self, coordinator: &NewCoordinator) -> Result<i64, AppError> {
-        on_backend!(self, db => sqlite::coordinators::insert(&db.pool, coordinator, None).await)
-    }
-
-    /// An admin (`by`) adds a coordinator account, audited.
-    pub async fn create_coordinator(&self, coordinator: &NewCoordinator, by: i64) -> Result<i64, AppError> {
-        on_backend!(self, db => sqlite::coordinators::insert(&db.pool, coordinator, Some(by)).await)
+    /// Adds a coordinator account (audited when an admin adds it); returns its id.
+    pub async fn create_coordinator(&self, coordinator: &NewCoordinator, actor: Actor) -> Result<i64, AppError> {
+        on_backend!(self, db => sqlite::coordinators::insert(&db.pool, coordinator, actor.coordinator()).await)
     }
 
     /// The account with this email address, for signing in.
@@ -367,80 +344,6 @@ impl Store {
         on_backend!(self, db => sqlite::coordinators::audit_log(&db.pool, limit, offset).await)
     }
 
-    /// Stores a checked application and places it when its attendance code is valid.
-    pub async fn submit_application(
-        &self,
-        app: NewApplication,
-        now: DateTime<Utc>,
-    ) -> Result<ApplicationOutcome, AppError> {
-        on_backend!(self, db => db.writer.write(now, move |conn, now| Box::pin(apps::submit(conn, app, now))).await)
-    }
-
-    /// Records attendance at a taster; an application waiting for that check is placed now.
-    pub async fn confirm_attendance(
-        &self,
-        application_id: i64,
-        taster_session_id: i64,
-        source: AttendanceSource,
-        coordinator_id: Option<i64>,
-        now: DateTime<Utc>,
-    ) -> Result<ApplicationStatus, AppError> {
-        on_backend!(self, db => db
-            .writer
-            .write(now, move |conn, now| {
-                Box::pin(apps::confirm_attendance(conn, application_id, taster_session_id, source, coordinator_id, now))
-            })
-            .await)
-    }
-
-    /// The applicant withdraws (by their status token).
-    pub async fn withdraw(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
-        let (token, window) = (token.to_string(), self.settings.offer_window);
-        on_backend!(self, db => db
-            .writer
-            .write(now, move |conn, now| Box::pin(async move { apps::withdraw(conn, Key::Token(&token), None, now, window).await }))
-            .await)
-    }
-
-    /// A coordinator withdraws an application on the applicant's behalf (audited as `by`).
-    pub async fn withdraw_by_id(&self, id: i64, by: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
-        let window = self.settings.offer_window;
-        on_backend!(self, db => db
-            .writer
-            .write(now, move |conn, now| Box::pin(apps::withdraw(conn, Key::Id(id), Some(by), now, window)))
-            .await)
-    }
-
-    /// A coordinator moves an allocated applicant to another cohort with a free place.
-    pub async fn move_to_cohort(
-        &self,
-        id: i64,
-        cohort_id: i64,
-        by: i64,
-        now: DateTime<Utc>,
-    ) -> Result<ApplicationStatus, AppError> {
-        let window = self.settings.offer_window;
-        on_backend!(self, db => db
-            .writer
-            .write(now, move |conn, now| Box::pin(apps::move_to_cohort(conn, id, cohort_id, by, now, window)))
-            .await)
-    }
-
-    /// A coordinator changes a cohort (name, capacity, status, meetings), audited as `by`.
-    pub async fn update_cohort(
-        &self,
-        id: i64,
-        update: CohortUpdate,
-        by: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        let window = self.settings.offer_window;
-        on_backend!(self, db => db
-            .writer
-            .write(now, move |conn, now| Box::pin(apps::update_cohort(conn, id, update, by, now, window)))
-            .await)
-    }
-
     /// Every taster session with its attendance code (coordinators only), newest first.
     pub async fn tasters_admin(&self) -> Result<Vec<TasterAdmin>, AppError> {
         on_backend!(self, db => sqlite::admin::tasters(&db.pool).await)
@@ -449,20 +352,6 @@ impl Store {
     /// One taster session with its attendance code (coordinators only).
     pub async fn taster_admin(&self, id: i64) -> Result<Option<TasterAdmin>, AppError> {
         on_backend!(self, db => sqlite::admin::taster(&db.pool, id).await)
-    }
-
-    /// Adds a taster session, audited as `by`.
-    pub async fn create_taster(&self, taster: &NewTaster, by: i64) -> Result<i64, AppError> {
-        let id = on_backend!(self, db => sqlite::admin::create_taster(&db.pool, taster, by).await)?;
-        self.changed();
-        Ok(id)
-    }
-
-    /// Changes a taster session (details, cancellation, attendance code), audited as `by`.
-    pub async fn change_taster(&self, id: i64, change: TasterChange, by: i64) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::admin::change_taster(&db.pool, id, change, by).await)?;
-        self.changed();
-        Ok(())
     }
 
     /// Every cohort, drafts too, with allocated, offered and waiting counts.
@@ -480,29 +369,6 @@ impl Store {
         on_backend!(self, db => sqlite::admin::application(&db.pool, id).await)
     }
 
-    /// Stores an uploaded Zoom report and its match queue; returns its id. Each attendee is
-    /// matched to the application it most likely is before the write begins, so the matching
-    /// never holds up a submission.
-    pub async fn create_import(
-        &self,
-        taster_session_id: i64,
-        filename: &str,
-        report: &Report,
-        by: i64,
-    ) -> Result<i64, AppError> {
-        on_backend!(self, db => {
-            let candidates = sqlite::zoom::candidates(&db.pool).await?;
-            // Comparing every attendee with every application is CPU work: off the async threads.
-            let attendees = report.attendees.clone();
-            let matches = tokio::task::spawn_blocking(move || {
-                attendees.iter().map(|a| best_match(&a.name, a.email.as_deref(), &candidates)).collect::<Vec<_>>()
-            })
-            .await
-            .map_err(|_| AppError::Internal)?;
-            sqlite::zoom::create_import(&db.pool, taster_session_id, filename, report, &matches, by).await
-        })
-    }
-
     /// Every uploaded report, newest first.
     pub async fn imports(&self) -> Result<Vec<ImportSummary>, AppError> {
         on_backend!(self, db => sqlite::zoom::imports(&db.pool).await)
@@ -513,105 +379,10 @@ impl Store {
         on_backend!(self, db => sqlite::zoom::import(&db.pool, id).await)
     }
 
-    /// A coordinator confirms an attendee as an application (the suggested one, or
-    /// `application_id`), which confirms that application's attendance; or rejects the match.
-    pub async fn decide_attendee(
-        &self,
-        attendee_id: i64,
-        confirm: bool,
-        application_id: Option<i64>,
-        by: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        on_backend!(self, db => db
-            .writer
-            .write(now, move |conn, now| {
-                Box::pin(async move {
-                    let (_, session, state, suggested) = sqlite::zoom::attendee(conn, attendee_id)
-                        .await?
-                        .ok_or_else(|| AppError::NotFound("No such attendee".into()))?;
-                    if state != "pending" {
-                        return Err(AppError::Conflict("This attendee has already been decided".into()));
-                    }
-                    if !confirm {
-                        return sqlite::zoom::decide(conn, attendee_id, false, None, by, now).await;
-                    }
-                    let application = application_id.or(suggested).ok_or_else(|| {
-                        AppError::invalid("application_id", "Choose the application this attendee is")
-                    })?;
-                    apps::confirm_attendance(conn, application, session, AttendanceSource::Zoom, Some(by), now).await?;
-                    sqlite::zoom::decide(conn, attendee_id, true, Some(application), by, now).await
-                })
-            })
-            .await)
-    }
-
     /// The coordinators' dashboard figures.
     pub async fn dashboard(&self) -> Result<Dashboard, AppError> {
         on_backend!(self, db => sqlite::admin::dashboard(&db.pool).await)
     }
-
-    /// The applicant accepts an offered place.
-    pub async fn accept_offer(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
-        let (token, window) = (token.to_string(), self.settings.offer_window);
-        on_backend!(self, db => db
-            .writer
-            .write(now, move |conn, now| Box::pin(async move { apps::accept_offer(conn, Key::Token(&token), now, window).await }))
-            .await)
-    }
-
-    /// The applicant declines an offered place.
-    pub async fn decline_offer(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
-        let (token, window) = (token.to_string(), self.settings.offer_window);
-        on_backend!(self, db => db
-            .writer
-            .write(now, move |conn, now| Box::pin(async move { apps::decline_offer(conn, Key::Token(&token), now, window).await }))
-            .await)
-    }
-
-    /// Lapses offers whose window has passed and passes their places on; returns how many.
-    pub async fn expire_offers(&self, now: DateTime<Utc>) -> Result<usize, AppError> {
-        let window = self.settings.offer_window;
-        on_backend!(self, db => db.writer.write(now, move |conn, now| Box::pin(apps::expire_offers(conn, now, window))).await)
-    }
-
-    /// Changes a cohort's capacity; new places go to the waiting list at once.
-    pub async fn set_capacity(&self, cohort_id: i64, capacity: i64, now: DateTime<Utc>) -> Result<(), AppError> {
-        let window = self.settings.offer_window;
-        on_backend!(self, db => db
-            .writer
-            .write(now, move |conn, now| Box::pin(apps::set_capacity(conn, cohort_id, capacity, now, window)))
-            .await)
-    }
-
-    /// The status of an application by its private token.
-    pub async fn application_status(&self, token: &str) -> Result<ApplicationStatus, AppError> {
-        on_backend!(self, db => {
-            let mut conn = db.pool.acquire().await?;
-            apps::status_by_token(&mut conn, token).await
-        })
-    }
-}
-
-/// A taster session to create.
-#[derive(Clone, Debug)]
-pub struct NewTaster {
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub zoom_url: String,
-    pub meeting_id: String,
-    pub passcode: String,
-    pub attendance_code: String,
-}
-
-/// A cohort to create, with its meetings' start and end instants.
-#[derive(Clone, Debug)]
-pub struct NewCohort {
-    pub name: String,
-    pub intake: String,
-    pub capacity: i64,
-    pub status: &'static str,
-    pub meetings: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// A coordinator account to create, with its password already hashed.
@@ -619,22 +390,10 @@ pub struct NewCohort {
 pub struct NewCoordinator {
     pub email: String,
     pub name: String,
-    pub role: &'static str,
+    pub role: Role,
     pub password_hash: String,
     /// Demo mode's account (published password): it signs in only in demo mode.
     pub demo: bool,
-}
-
-/// One coordinator action for the audit log: who, what, and the values before and after.
-#[derive(Clone, Debug)]
-pub struct AuditEntry {
-    pub coordinator_id: i64,
-    /// e.g. "taster.create", "application.withdraw".
-    pub action: String,
-    pub subject_type: String,
-    pub subject_id: Option<i64>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
 }
 
 /// The URL without its password, fit for a log line or an error message.

@@ -4,7 +4,9 @@
 
 use app::domain::allocation::CohortChoice;
 use app::domain::application::{ApplicationInput, FormOptions, NewApplication};
+use app::models::CohortStatus;
 use app::store::{NewCohort, NewTaster, Store, StoreSettings};
+use app::workflow::Actor;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tempfile::TempDir;
 
@@ -41,17 +43,29 @@ pub fn t0() -> DateTime<Utc> {
 
 /// Adds an open cohort starting `week` weeks after t0 with six weekly meetings.
 pub async fn add_cohort(store: &Store, name: &str, capacity: i64, week: i64) -> i64 {
+    add_cohort_with(store, name, capacity, week, CohortStatus::Open, t0()).await
+}
+
+/// Adds a cohort of `status` starting `week` weeks after t0, created at `now`.
+pub async fn add_cohort_with(
+    store: &Store,
+    name: &str,
+    capacity: i64,
+    week: i64,
+    status: CohortStatus,
+    now: DateTime<Utc>,
+) -> i64 {
     let first = t0() + Duration::weeks(week + 1);
     store
-        .insert_cohort(&NewCohort {
+        .create_cohort(&NewCohort {
             name: name.into(),
             intake: "2027-03".into(),
             capacity,
-            status: "open",
+            status,
             meetings: (0..6)
                 .map(|w| (first + Duration::weeks(w), first + Duration::weeks(w) + Duration::hours(2)))
                 .collect(),
-        })
+        }, Actor::System, now)
         .await
         .expect("insert cohort")
 }
@@ -63,14 +77,14 @@ pub async fn add_taster(store: &Store, code: &str) -> i64 {
 
 pub async fn add_taster_at(store: &Store, code: &str, starts_at: DateTime<Utc>) -> i64 {
     store
-        .insert_taster(&NewTaster {
+        .create_taster(&NewTaster {
             starts_at,
             ends_at: starts_at + Duration::hours(1),
             zoom_url: "https://zoom.us/j/91273431323".into(),
             meeting_id: "912 7343 1323".into(),
             passcode: "114640".into(),
             attendance_code: code.into(),
-        })
+        }, Actor::System, Utc::now())
         .await
         .expect("insert taster")
 }
@@ -79,13 +93,13 @@ pub async fn add_taster_at(store: &Store, code: &str, starts_at: DateTime<Utc>) 
 pub async fn add_coordinator(store: &Store) -> i64 {
     let password_hash = app::auth::password::hash_password("a long test password").expect("hash");
     store
-        .insert_coordinator(&app::store::NewCoordinator {
+        .create_coordinator(&app::store::NewCoordinator {
             email: format!("coordinator{}@example.nhs.uk", rand_suffix()),
             name: "Test Coordinator".into(),
-            role: "coordinator",
+            role: app::models::Role::Coordinator,
             password_hash,
             demo: false,
-        })
+        }, Actor::System)
         .await
         .expect("insert coordinator")
 }

@@ -16,26 +16,26 @@ pub async fn seed(
     let store = Store::open(url).await?;
     let start = Utc::now() + Duration::weeks(6);
     store
-        .insert_cohort(&NewCohort {
+        .create_cohort(&NewCohort {
             name: name.into(),
             intake: "bench".into(),
             capacity,
-            status: "open",
+            status: app::models::CohortStatus::Open,
             meetings: (0..6)
                 .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
                 .collect(),
-        })
+        }, app::workflow::Actor::System, Utc::now())
         .await?;
     let taster = Utc::now() - Duration::hours(1);
     store
-        .insert_taster(&NewTaster {
+        .create_taster(&NewTaster {
             starts_at: taster,
             ends_at: taster + Duration::hours(1),
             zoom_url: "https://zoom.us/j/1".into(),
             meeting_id: "1".into(),
             passcode: "1".into(),
             attendance_code: attendance_code.into(),
-        })
+        }, app::workflow::Actor::System, Utc::now())
         .await?;
     store.close().await;
     Ok(())

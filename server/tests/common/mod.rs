@@ -101,14 +101,14 @@ impl TestApp {
     /// returns its id.
     pub async fn add_taster_at(&self, starts_at: chrono::DateTime<chrono::Utc>, code: &str) -> i64 {
         self.store
-            .insert_taster(&app::store::NewTaster {
+            .create_taster(&app::store::NewTaster {
                 starts_at,
                 ends_at: starts_at + chrono::Duration::hours(1),
                 zoom_url: "https://zoom.us/j/91273431323".into(),
                 meeting_id: "912 7343 1323".into(),
                 passcode: "114640".into(),
                 attendance_code: code.into(),
-            })
+            }, app::workflow::Actor::System, chrono::Utc::now())
             .await
             .expect("insert taster")
     }
@@ -125,27 +125,27 @@ impl TestApp {
         let start = Utc::now() + Duration::weeks(6);
         let cohort = self
             .store
-            .insert_cohort(&app::store::NewCohort {
+            .create_cohort(&app::store::NewCohort {
                 name: "March 2027 · Monday evenings".into(),
                 intake: "2027-03".into(),
                 capacity,
-                status: "open",
+                status: app::models::CohortStatus::Open,
                 meetings: (0..6)
                     .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
                     .collect(),
-            })
+            }, app::workflow::Actor::System, chrono::Utc::now())
             .await
             .expect("insert cohort");
         let taster_start = Utc::now() - Duration::hours(1);
         self.store
-            .insert_taster(&app::store::NewTaster {
+            .create_taster(&app::store::NewTaster {
                 starts_at: taster_start,
                 ends_at: taster_start + Duration::hours(1),
                 zoom_url: "https://zoom.us/j/91273431323".into(),
                 meeting_id: "912 7343 1323".into(),
                 passcode: "114640".into(),
                 attendance_code: code.into(),
-            })
+            }, app::workflow::Actor::System, chrono::Utc::now())
             .await
             .expect("insert taster");
         // The live figures refresh shortly after a change; wait until they know the cohort.
@@ -176,13 +176,13 @@ impl TestApp {
         let email = format!("{role}.{}@example.nhs.uk", rand_suffix());
         let password = "a long test password".to_string();
         self.store
-            .insert_coordinator(&app::store::NewCoordinator {
+            .create_coordinator(&app::store::NewCoordinator {
                 email: email.clone(),
                 name: format!("Test {role}"),
-                role,
+                role: app::models::Role::from_stored(role),
                 password_hash: app::auth::password::hash_password(&password).expect("hash"),
                 demo: false,
-            })
+            }, app::workflow::Actor::System)
             .await
             .expect("add coordinator");
         (email, password)

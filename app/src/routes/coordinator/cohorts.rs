@@ -40,7 +40,7 @@ pub fn CohortsAdminPage() -> impl IntoView {
                                         <tr>
                                             <th scope="row" data-label="Cohort"><a href=format!("/coordinator/cohorts/{}", c.cohort.id)>{c.cohort.name.clone()}</a></th>
                                             <td data-label="Starts">{c.cohort.meetings.first().map(|m| m.when_uk.clone()).unwrap_or_default()}</td>
-                                            <td data-label="Status">{c.cohort.status.clone()}</td>
+                                            <td data-label="Status">{c.cohort.status.as_str()}</td>
                                             <td class="num" data-label="Capacity">{c.cohort.capacity}</td>
                                             <td class="num" data-label="Allocated">{c.allocated}</td>
                                             <td class="num" data-label="Offered">{c.offered}</td>
@@ -92,7 +92,7 @@ fn CohortFormView(data: CohortFormData) -> impl IntoView {
                     .map(|m| (m.ends_at - m.starts_at).num_minutes().to_string())
                     .unwrap_or_else(|| data.default_minutes.to_string()),
                 capacity: c.cohort.capacity.to_string(),
-                status: c.cohort.status.clone(),
+                status: c.cohort.status.as_str().to_string(),
                 meetings: c.meetings_uk.clone(),
                 ..CohortForm::default()
             },

@@ -68,7 +68,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                     {d.cohorts.into_iter().map(|c| view! {
                         <tr data-cohort=c.cohort.id>
                             <th scope="row"><a href=format!("/coordinator/cohorts/{}", c.cohort.id)>{c.cohort.name.clone()}</a></th>
-                            <td data-label="Status">{c.cohort.status.clone()}</td>
+                            <td data-label="Status">{c.cohort.status.as_str()}</td>
                             <td class="num" data-label="Capacity">{c.cohort.capacity}</td>
                             <td class="num" data-label="Allocated">{c.allocated}</td>
                             <td class="num" data-label="Offered">{c.offered}</td>

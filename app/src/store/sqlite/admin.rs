@@ -2,29 +2,18 @@
 //! their attendance codes), cohort listings, the applications table and detail, and the
 //! dashboard. Every change is written to the audit log in the same transaction.
 
-use super::coordinators::record_audit;
 use crate::domain::allocation::AllocationState;
-use crate::domain::application::attendance_code_key;
 use crate::domain::uk_time::{uk_clock, uk_date, uk_range};
 use crate::errors::AppError;
 use crate::models::{
     ApplicationDetail, ApplicationFilter, ApplicationRow, AttendanceRecord, CohortAdmin, Dashboard, Funnel,
-    TasterAdmin, TasterSession, TasterStatus,
+    TasterAdmin,
 };
-use crate::store::{AuditEntry, NewTaster};
 use chrono::{DateTime, Utc};
-use serde_json::json;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 
 fn uk_moment(t: DateTime<Utc>) -> String {
     format!("{}, {}", uk_date(t), uk_clock(t))
-}
-
-fn taster_json(t: &TasterSession, code: &str) -> serde_json::Value {
-    json!({
-        "starts_at": t.starts_at, "ends_at": t.ends_at, "zoom_url": t.zoom_url, "meeting_id": t.meeting_id,
-        "passcode": t.passcode, "status": t.status.as_str(), "attendance_code": code,
-    })
 }
 
 /// Every taster session with its attendance code, newest first.
@@ -54,143 +43,6 @@ pub async fn tasters(pool: &SqlitePool) -> Result<Vec<TasterAdmin>, AppError> {
 /// One taster session with its attendance code.
 pub async fn taster(pool: &SqlitePool, id: i64) -> Result<Option<TasterAdmin>, AppError> {
     Ok(tasters(pool).await?.into_iter().find(|t| t.session.id == id))
-}
-
-/// Adds a taster session, audited.
-pub async fn create_taster(pool: &SqlitePool, taster: &NewTaster, by: i64) -> Result<i64, AppError> {
-    let mut tx = super::begin_immediate(pool).await?;
-    let now = Utc::now();
-    let id = super::tasters::insert_in(&mut tx, taster, now).await?;
-    record_audit(
-        &mut tx,
-        &AuditEntry {
-            coordinator_id: by,
-            action: "taster.create".into(),
-            subject_type: "taster_session".into(),
-            subject_id: Some(id),
-            before: None,
-            after: Some(json!({
-                "starts_at": taster.starts_at, "ends_at": taster.ends_at, "zoom_url": taster.zoom_url,
-                "meeting_id": taster.meeting_id, "passcode": taster.passcode, "attendance_code": taster.attendance_code,
-            })),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// What a change to a taster session sets.
-#[derive(Clone, Debug)]
-pub enum TasterChange {
-    /// New times and Zoom details.
-    Details(NewTaster),
-    Cancel,
-    Reinstate,
-    /// A new attendance code.
-    Code(String),
-}
-
-/// Changes a taster session, audited with the values before and after.
-pub async fn change_taster(pool: &SqlitePool, id: i64, change: TasterChange, by: i64) -> Result<(), AppError> {
-    let mut tx = super::begin_immediate(pool).await?;
-    let now = Utc::now();
-    let before = taster_in(&mut tx, id).await?.ok_or_else(|| AppError::NotFound("No such taster session".into()))?;
-    let (action, result) = match &change {
-        TasterChange::Details(t) => (
-            "taster.edit",
-            sqlx::query(
-                "UPDATE taster_session SET starts_at = ?, ends_at = ?, zoom_url = ?, meeting_id = ?, passcode = ?, updated_at = ?
-                 WHERE id = ?",
-            )
-            .bind(t.starts_at)
-            .bind(t.ends_at)
-            .bind(&t.zoom_url)
-            .bind(&t.meeting_id)
-            .bind(&t.passcode)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await,
-        ),
-        TasterChange::Cancel | TasterChange::Reinstate => {
-            let status = if matches!(change, TasterChange::Cancel) { "cancelled" } else { "scheduled" };
-            (
-                if status == "cancelled" { "taster.cancel" } else { "taster.reinstate" },
-                sqlx::query("UPDATE taster_session SET status = ?, updated_at = ? WHERE id = ?")
-                    .bind(status)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await,
-            )
-        }
-        TasterChange::Code(code) => (
-            "taster.regenerate_code",
-            sqlx::query(
-                "UPDATE taster_session SET attendance_code = ?, attendance_code_key = ?, updated_at = ? WHERE id = ?",
-            )
-            .bind(code)
-            .bind(attendance_code_key(code))
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await,
-        ),
-    };
-    match result {
-        Ok(_) => {}
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(AppError::Conflict("That attendance code is already in use; generate another".into()))
-        }
-        Err(e) => return Err(e.into()),
-    }
-    let after = taster_in(&mut tx, id).await?.ok_or(AppError::Internal)?;
-    record_audit(
-        &mut tx,
-        &AuditEntry {
-            coordinator_id: by,
-            action: action.into(),
-            subject_type: "taster_session".into(),
-            subject_id: Some(id),
-            before: Some(taster_json(&before.0, &before.1)),
-            after: Some(taster_json(&after.0, &after.1)),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn taster_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<(TasterSession, String)>, AppError> {
-    let row: Option<(i64, DateTime<Utc>, DateTime<Utc>, String, String, String, String, String, DateTime<Utc>)> =
-        sqlx::query_as(
-            "SELECT id, starts_at, ends_at, zoom_url, meeting_id, passcode, status, attendance_code, updated_at
-             FROM taster_session WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|(id, starts_at, ends_at, zoom_url, meeting_id, passcode, status, code, updated_at)| {
-        (
-            TasterSession {
-                id,
-                starts_at,
-                ends_at,
-                uk_day: crate::domain::uk_time::uk_day(starts_at),
-                when_uk: uk_range(starts_at, ends_at),
-                uk_offset_minutes: crate::domain::uk_time::uk_offset_minutes(starts_at),
-                zoom_url,
-                meeting_id,
-                passcode,
-                status: TasterStatus::from_stored(&status),
-                updated_at,
-            },
-            code,
-        )
-    }))
 }
 
 /// Every cohort (drafts too) with allocated, offered and waiting counts.
@@ -307,7 +159,11 @@ pub async fn application(pool: &SqlitePool, id: i64) -> Result<Option<Applicatio
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
-    let status = super::applications::status_by_id(&mut conn, id).await?;
+    let status = crate::workflow::applications::status(
+        &mut super::rows::SqliteRows(&mut conn),
+        crate::workflow::rows::Key::Id(id),
+    )
+    .await?;
     let attendance: Vec<(DateTime<Utc>, DateTime<Utc>, String, DateTime<Utc>, Option<String>)> = sqlx::query_as(
         "SELECT t.starts_at, t.ends_at, a.source, a.confirmed_at, c.name
          FROM attendance a JOIN taster_session t ON t.id = a.taster_session_id

@@ -17,7 +17,7 @@ pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator, by: Option<
     .bind(&coordinator.email)
     .bind(crate::domain::email::email_key(&coordinator.email))
     .bind(&coordinator.name)
-    .bind(coordinator.role)
+    .bind(coordinator.role.as_str())
     .bind(&coordinator.password_hash)
     .bind(coordinator.demo)
     .bind(Utc::now())
@@ -39,7 +39,7 @@ pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator, by: Option<
                 subject_type: "coordinator".into(),
                 subject_id: Some(id),
                 before: None,
-                after: Some(serde_json::json!({ "email": coordinator.email, "name": coordinator.name, "role": coordinator.role })),
+                after: Some(serde_json::json!({ "email": coordinator.email, "name": coordinator.name, "role": coordinator.role.as_str() })),
             },
             Utc::now(),
         )

@@ -1,10 +1,11 @@
 //! The SQLite backend: the embedded default, a single file under `data/`.
 
 pub mod admin;
-pub mod applications;
 pub mod cohorts;
 pub mod coordinators;
 pub mod course;
+pub mod events;
+pub mod rows;
 pub mod tasters;
 pub mod writer;
 pub mod zoom;

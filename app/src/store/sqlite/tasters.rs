@@ -1,12 +1,11 @@
 //! Taster sessions: reading the calendar and adding sessions.
 
-use crate::domain::application::{attendance_code_key, FormOptions};
+use crate::domain::application::FormOptions;
 use crate::domain::uk_time;
 use crate::errors::AppError;
 use crate::models::{TasterSession, TasterStatus};
-use crate::store::NewTaster;
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 
 #[derive(sqlx::FromRow)]
 struct TasterRow {
@@ -116,42 +115,6 @@ pub async fn form_options(pool: &SqlitePool, until: DateTime<Utc>) -> Result<For
     .await?;
     let ids = |kind: &str| rows.iter().filter(|r| r.0 == kind).map(|r| r.1).collect();
     Ok(FormOptions { open_cohort_ids: ids("cohort"), attended_taster_ids: ids("taster") })
-}
-
-/// Adds a scheduled session.
-pub async fn insert(pool: &SqlitePool, taster: &NewTaster) -> Result<i64, AppError> {
-    let mut conn = pool.acquire().await?;
-    insert_in(&mut conn, taster, Utc::now()).await
-}
-
-/// Adds a scheduled session on `conn` (in the caller's transaction, if any); a code already in
-/// use is a conflict.
-pub async fn insert_in(conn: &mut SqliteConnection, taster: &NewTaster, now: DateTime<Utc>) -> Result<i64, AppError> {
-    let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO taster_session
-            (course_id, starts_at, ends_at, zoom_url, meeting_id, passcode, attendance_code, attendance_code_key,
-             status, created_at, updated_at)
-         VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
-         RETURNING id",
-    )
-    .bind(taster.starts_at)
-    .bind(taster.ends_at)
-    .bind(&taster.zoom_url)
-    .bind(&taster.meeting_id)
-    .bind(&taster.passcode)
-    .bind(&taster.attendance_code)
-    .bind(attendance_code_key(&taster.attendance_code))
-    .bind(now)
-    .bind(now)
-    .fetch_one(conn)
-    .await;
-    match inserted {
-        Ok(id) => Ok(id),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            Err(AppError::Conflict("That attendance code is already in use; generate another".into()))
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The start, end and whether it is cancelled of the session whose code has this key.

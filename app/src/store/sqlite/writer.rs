@@ -70,7 +70,6 @@ const MAX_BATCH: usize = 128;
 pub struct Writer {
     jobs: mpsc::Sender<Message>,
     commits: watch::Receiver<u64>,
-    touches: std::sync::Arc<watch::Sender<u64>>,
 }
 
 impl Writer {
@@ -79,7 +78,6 @@ impl Writer {
         let (jobs, receiver) = mpsc::channel::<Message>(4096);
         let (commit_tx, commits) = watch::channel(0u64);
         let commit_tx = std::sync::Arc::new(commit_tx);
-        let touches = commit_tx.clone();
         // The writer gets a thread and a runtime of its own: its statements then never wait in
         // line behind the request handlers on the shared runtime, and every wait it does is
         // the time SQLite itself takes.
@@ -92,12 +90,7 @@ impl Writer {
         if let Err(error) = spawned {
             tracing::error!(%error, "could not start the writer thread");
         }
-        Self { jobs, commits, touches }
-    }
-
-    /// Counts a change made outside the writer (a cohort added through the pool).
-    pub fn touch(&self) {
-        self.touches.send_modify(|n| *n += 1);
+        Self { jobs, commits }
     }
 
     /// Counts committed batches that changed something; watchers refresh what they show.

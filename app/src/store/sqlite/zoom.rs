@@ -1,16 +1,12 @@
 //! Uploaded Zoom participant reports and their match queue.
 
-use super::coordinators::record_audit;
 use crate::domain::allocation::AllocationState;
-use crate::domain::matching::{Candidate, MatchKind};
+use crate::domain::matching::Candidate;
 use crate::domain::uk_time::{uk_clock, uk_date, uk_range};
-use crate::domain::zoom_report::Report;
 use crate::errors::AppError;
 use crate::models::{ImportAttendee, ImportDetail, ImportSummary, LikelyApplication};
-use crate::store::AuditEntry;
 use chrono::{DateTime, Utc};
-use serde_json::json;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 
 /// Active applications an attendee may be (read outside any write transaction: matching a
 /// report against them takes a while and must not hold up applicants' submissions).
@@ -22,68 +18,6 @@ pub async fn candidates(pool: &SqlitePool) -> Result<Vec<Candidate>, AppError> {
     .fetch_all(pool)
     .await?;
     Ok(rows.iter().map(|(id, name, email)| Candidate::new(*id, name, email)).collect())
-}
-
-/// Stores a report for a session with each attendee's likely application, already worked out
-/// (`matches`, one per attendee, in order). Audited.
-pub async fn create_import(
-    pool: &SqlitePool,
-    taster_session_id: i64,
-    filename: &str,
-    report: &Report,
-    matches: &[Option<(i64, MatchKind)>],
-    by: i64,
-) -> Result<i64, AppError> {
-    let mut tx = super::begin_immediate(pool).await?;
-    let now = Utc::now();
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM taster_session WHERE id = ?")
-        .bind(taster_session_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
-        return Err(AppError::invalid("taster_session_id", "Choose the taster session the report is from"));
-    }
-    let import_id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO zoom_import (taster_session_id, uploaded_by, uploaded_at, filename, row_count) VALUES (?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(taster_session_id)
-    .bind(by)
-    .bind(now)
-    .bind(filename)
-    .bind(report.rows as i64)
-    .fetch_one(&mut *tx)
-    .await?;
-    for (attendee, matched) in report.attendees.iter().zip(matches) {
-        sqlx::query(
-            "INSERT INTO zoom_attendee (import_id, name, email, minutes, application_id, match_kind) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(import_id)
-        .bind(&attendee.name)
-        .bind(&attendee.email)
-        .bind(attendee.minutes)
-        .bind(matched.map(|m| m.0))
-        .bind(matched.map(|m| m.1.as_str()))
-        .execute(&mut *tx)
-        .await?;
-    }
-    record_audit(
-        &mut tx,
-        &AuditEntry {
-            coordinator_id: by,
-            action: "attendance.import".into(),
-            subject_type: "zoom_import".into(),
-            subject_id: Some(import_id),
-            before: None,
-            after: Some(json!({
-                "taster_session_id": taster_session_id, "filename": filename,
-                "rows": report.rows, "attendees": report.attendees.len(),
-            })),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(import_id)
 }
 
 type SummaryRow = (i64, DateTime<Utc>, DateTime<Utc>, DateTime<Utc>, String, i64, i64, i64);
@@ -189,54 +123,4 @@ pub async fn import(pool: &SqlitePool, id: i64) -> Result<Option<ImportDetail>, 
             })
             .collect(),
     }))
-}
-
-/// The import and session an attendee belongs to, and its state.
-pub async fn attendee(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<(i64, i64, String, Option<i64>)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT z.import_id, i.taster_session_id, z.state, z.application_id
-         FROM zoom_attendee z JOIN zoom_import i ON i.id = z.import_id WHERE z.id = ?",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?)
-}
-
-/// Marks an attendee decided (confirmed against `application_id`, or rejected), audited.
-pub async fn decide(
-    conn: &mut SqliteConnection,
-    id: i64,
-    confirmed: bool,
-    application_id: Option<i64>,
-    by: i64,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let state = if confirmed { "confirmed" } else { "rejected" };
-    sqlx::query(
-        "UPDATE zoom_attendee SET state = ?, application_id = coalesce(?, application_id), decided_by = ?, decided_at = ?
-         WHERE id = ? AND state = 'pending'",
-    )
-    .bind(state)
-    .bind(application_id)
-    .bind(by)
-    .bind(now)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    record_audit(
-        conn,
-        &AuditEntry {
-            coordinator_id: by,
-            action: format!("attendance.{}", if confirmed { "confirm_match" } else { "reject_match" }),
-            subject_type: "zoom_attendee".into(),
-            subject_id: Some(id),
-            before: Some(json!({ "state": "pending" })),
-            after: Some(json!({ "state": state, "application_id": application_id })),
-        },
-        now,
-    )
-    .await
 }

@@ -1,0 +1,161 @@
+//! The store's changes: each runs one step of the workflow (`crate::workflow`) in one
+//! transaction of the configured backend. On SQLite that is a job of the single writer (see
+//! `sqlite/writer.rs`); the step's rules, wording, audit entries and events are the
+//! workflow's, the SQL is the backend's `Rows`.
+
+use super::sqlite::rows::SqliteRows;
+use super::{Backend, Store};
+use crate::domain::application::NewApplication;
+use crate::domain::matching::best_match;
+use crate::domain::zoom_report::Report;
+use crate::errors::AppError;
+use crate::models::{ApplicationOutcome, ApplicationStatus};
+use crate::workflow::rows::{AttendanceSource, CohortUpdate, Key, NewCohort, NewTaster, TasterChange};
+use crate::workflow::{applications, attendance, cohorts, tasters, Actor};
+use chrono::{DateTime, Utc};
+
+/// Runs `$body` as one write step at `$now`, with the backend's `Rows` bound to `$rows` and the
+/// writer's clock of record to `$at`.
+macro_rules! step {
+    ($store:expr, $now:expr, |$rows:ident, $at:ident| $body:expr) => {
+        match &$store.backend {
+            Backend::Sqlite(db) => {
+                db.writer
+                    .write($now, move |conn, $at| {
+                        Box::pin(async move {
+                            let mut rows = SqliteRows(conn);
+                            let $rows = &mut rows;
+                            $body
+                        })
+                    })
+                    .await
+            }
+        }
+    };
+}
+
+impl Store {
+    /// Rules 1, 2 and 6: stores a checked application and places it when its code is valid.
+    pub async fn submit_application(&self, app: NewApplication, now: DateTime<Utc>) -> Result<ApplicationOutcome, AppError> {
+        step!(self, now, |rows, at| applications::submit(rows, app, at).await)
+    }
+
+    /// Rule 1: records attendance at a taster session; an application waiting for that check
+    /// becomes eligible (from the session's start) and is placed.
+    pub async fn confirm_attendance(
+        &self,
+        application_id: i64,
+        taster_session_id: i64,
+        source: AttendanceSource,
+        actor: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ApplicationStatus, AppError> {
+        step!(self, now, |rows, at| {
+            applications::confirm_attendance(rows, application_id, taster_session_id, source, actor, at).await
+        })
+    }
+
+    /// The applicant withdraws, by their status token.
+    pub async fn withdraw(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let (token, settings) = (token.to_string(), self.settings);
+        step!(self, now, |rows, at| applications::withdraw(rows, Key::Token(&token), Actor::Applicant, settings, at).await)
+    }
+
+    /// A coordinator withdraws an application on the applicant's behalf (audited).
+    pub async fn withdraw_by_id(&self, id: i64, by: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let settings = self.settings;
+        step!(self, now, |rows, at| applications::withdraw(rows, Key::Id(id), Actor::Coordinator(by), settings, at).await)
+    }
+
+    /// The applicant accepts an offered place.
+    pub async fn accept_offer(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let (token, settings) = (token.to_string(), self.settings);
+        step!(self, now, |rows, at| applications::accept_offer(rows, Key::Token(&token), settings, at).await)
+    }
+
+    /// The applicant declines an offered place (and waits on for their other choices).
+    pub async fn decline_offer(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let (token, settings) = (token.to_string(), self.settings);
+        step!(self, now, |rows, at| applications::decline_offer(rows, Key::Token(&token), settings, at).await)
+    }
+
+    /// Lapses the offers whose window has passed and passes their places on; returns how many.
+    pub async fn expire_offers(&self, now: DateTime<Utc>) -> Result<usize, AppError> {
+        let settings = self.settings;
+        step!(self, now, |rows, at| applications::expire_offers(rows, settings, at).await)
+    }
+
+    /// A coordinator moves an allocated applicant to another cohort of the same intake.
+    pub async fn move_to_cohort(&self, id: i64, cohort_id: i64, by: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+        let settings = self.settings;
+        step!(self, now, |rows, at| applications::move_to_cohort(rows, id, cohort_id, by, settings, at).await)
+    }
+
+    /// Adds a cohort with its meetings; an open one offers its places to the waiting list at once.
+    pub async fn create_cohort(&self, cohort: &NewCohort, actor: Actor, now: DateTime<Utc>) -> Result<i64, AppError> {
+        let (cohort, settings) = (cohort.clone(), self.settings);
+        step!(self, now, |rows, at| cohorts::create_cohort(rows, &cohort, actor, settings, at).await)
+    }
+
+    /// A coordinator changes a cohort (name, capacity, status, meetings).
+    pub async fn update_cohort(&self, id: i64, update: CohortUpdate, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        let settings = self.settings;
+        step!(self, now, |rows, at| cohorts::update_cohort(rows, id, &update, by, settings, at).await)
+    }
+
+    /// Changes a cohort's capacity; new places go to the waiting list at once.
+    pub async fn set_capacity(&self, cohort_id: i64, capacity: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        let settings = self.settings;
+        step!(self, now, |rows, at| cohorts::set_capacity(rows, cohort_id, capacity, settings, at).await)
+    }
+
+    /// Adds a taster session (audited when a coordinator adds it).
+    pub async fn create_taster(&self, taster: &NewTaster, actor: Actor, now: DateTime<Utc>) -> Result<i64, AppError> {
+        let taster = taster.clone();
+        step!(self, now, |rows, at| tasters::create_taster(rows, &taster, actor, at).await)
+    }
+
+    /// A coordinator changes a taster session (details, cancellation, attendance code).
+    pub async fn change_taster(&self, id: i64, change: TasterChange, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        step!(self, now, |rows, at| tasters::change_taster(rows, id, &change, by, at).await)
+    }
+
+    /// A coordinator confirms an attendee of a Zoom report as an application (the suggested
+    /// one, or `application_id`), confirming its attendance; or rejects the match.
+    pub async fn decide_attendee(
+        &self,
+        attendee_id: i64,
+        confirm: bool,
+        application_id: Option<i64>,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        step!(self, now, |rows, at| attendance::decide_attendee(rows, attendee_id, confirm, application_id, by, at).await)
+    }
+
+    /// Stores an uploaded Zoom report and its match queue; returns its id. Each attendee is
+    /// matched to the application it most likely is before the write begins (and off the
+    /// async threads), so matching never holds up a submission.
+    pub async fn create_import(
+        &self,
+        taster_session_id: i64,
+        filename: &str,
+        report: &Report,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<i64, AppError> {
+        let candidates = match &self.backend {
+            Backend::Sqlite(db) => super::sqlite::zoom::candidates(&db.pool).await?,
+        };
+        let attendees = report.attendees.clone();
+        let matches = tokio::task::spawn_blocking(move || {
+            attendees.iter().map(|a| best_match(&a.name, a.email.as_deref(), &candidates)).collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|_| AppError::Internal)?;
+        let (filename, report) = (filename.to_string(), report.clone());
+        step!(self, now, |rows, at| {
+            attendance::store_import(rows, taster_session_id, &filename, &report, &matches, by, at).await
+        })
+    }
+}
