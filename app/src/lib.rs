@@ -11,6 +11,8 @@ pub mod models;
 pub mod routes;
 
 #[cfg(feature = "ssr")]
+pub mod actions;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod bundles;

@@ -263,6 +263,9 @@ pub struct ApplicationStatus {
     pub submitted_uk: String,
     /// The cohorts chosen in rank order (names), or empty for any cohort.
     pub choices: Vec<String>,
+    /// While a place is offered: the other open cohorts whose waiting lists the applicant
+    /// stays on if they decline it or let it lapse (rule 4). Empty when none is left.
+    pub other_queues: Vec<String>,
 }
 
 impl ApplicationStatus {
@@ -476,6 +479,31 @@ pub struct LikelyApplication {
     pub kind: String,
 }
 
+/// A Zoom attendee's decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendeeState {
+    Pending,
+    Confirmed,
+    Rejected,
+}
+
+impl AttendeeState {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Confirmed => "confirmed",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// Reads the stored spelling (an unknown one is a corrupt row).
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Pending, Self::Confirmed, Self::Rejected].into_iter().find(|s| s.as_str() == value)
+    }
+}
+
 /// One attendee of an uploaded report in the match queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportAttendee {
@@ -484,8 +512,7 @@ pub struct ImportAttendee {
     pub email: Option<String>,
     pub minutes: i64,
     pub likely: Option<LikelyApplication>,
-    /// "pending", "confirmed" or "rejected".
-    pub state: String,
+    pub state: AttendeeState,
 }
 
 /// A report's match queue.

@@ -29,3 +29,13 @@ fn pages_set_their_title_through_the_escaping_title_component() {
         .collect();
     assert!(offenders.is_empty(), "leptos_meta::Title writes its text unescaped; use components::title::Title in {offenders:?}");
 }
+
+#[test]
+fn server_functions_hold_no_view_code_and_never_reach_up_to_the_pages() {
+    let offenders: Vec<String> = app_sources()
+        .into_iter()
+        .filter(|(path, text)| path.contains("/functions/") && (text.contains("crate::routes") || text.contains("view!")))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(offenders.is_empty(), "functions/ must not render views or import routes: {offenders:?}");
+}

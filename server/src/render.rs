@@ -6,6 +6,7 @@ use app::state::AppState;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request};
 use axum::response::{IntoResponse, Response};
+use app::actions::PageContext;
 use leptos::prelude::provide_context;
 
 /// Renders the page at `path` in full (the async mode the public pages use), with `context`
@@ -17,11 +18,16 @@ pub async fn render_page<T: Clone + Send + Sync + 'static>(
     headers: &HeaderMap,
     context: T,
 ) -> Response {
+    render_with(state, path, headers, PageContext::of(context)).await
+}
+
+/// [`render_page`] with a context an action prepared.
+pub async fn render_with(state: AppState, path: &str, headers: &HeaderMap, context: PageContext) -> Response {
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(state.clone());
-            provide_context(context.clone());
+            context.provide();
         },
         move || shell(options.clone()),
     );

@@ -115,8 +115,9 @@ async fn every_coordinator_action_refuses_anonymous_and_under_privileged_request
     let app = TestApp::spawn_demo().await;
     let coordinator = app.coordinator_cookie("coordinator").await;
     let before = fingerprint(&app).await;
-    for (method, path, role) in server::coordinator::ENDPOINTS {
-        let path = path.replace("{id}", "1");
+    for action in app::actions::ACTIONS {
+        let (method, role) = (action.method.as_str(), action.role);
+        let path = action.path.replace("{id}", "1");
         let fields = [
             ("taster_session_id", "1"),
             ("cohort_id", "2"),
@@ -140,7 +141,7 @@ async fn every_coordinator_action_refuses_anonymous_and_under_privileged_request
         ];
         let send = |cookie: Option<&str>| {
             let mut request =
-                if *method == "GET" { app.client.get(app.url(&path)) } else { app.client.post(app.url(&path)) };
+                if method == "GET" { app.client.get(app.url(&path)) } else { app.client.post(app.url(&path)) };
             if let Some(cookie) = cookie {
                 request = request.header("cookie", cookie);
             }
@@ -152,7 +153,7 @@ async fn every_coordinator_action_refuses_anonymous_and_under_privileged_request
         let anonymous = send(None).await.unwrap();
         assert_eq!(anonymous.status().as_u16(), 303, "{method} {path} anonymous");
         assert_eq!(anonymous.headers()["location"], "/coordinator/login", "{method} {path}");
-        if *role == app::models::Role::Admin {
+        if role == app::models::Role::Admin {
             let refused = send(Some(&coordinator)).await.unwrap();
             assert_eq!(refused.status().as_u16(), 403, "{method} {path} as a coordinator");
         }

@@ -48,14 +48,25 @@ pub fn NextSteps(status: ApplicationStatus) -> impl IntoView {
             <p>"If you can no longer take part, withdraw from your status page so your place goes to someone on the waiting list."</p>
         }
         .into_any(),
-        AllocationState::Offered => view! {
-            <p>
-                "The place is held for you until "
-                <strong>{status.offer_expires_uk.clone().unwrap_or_default()}</strong>
-                ". Accept it on your status page before then, or it goes to the next person on the waiting list."
-            </p>
+        AllocationState::Offered => {
+            let otherwise = if status.other_queues.is_empty() {
+                "If you decline it, or do not accept it in time, it goes to the next person on the waiting list and your application ends.".to_string()
+            } else {
+                format!(
+                    "If you decline it, or do not accept it in time, it goes to the next person on the waiting list, and you stay on the waiting list for {}.",
+                    status.other_queues.join(" and ")
+                )
+            };
+            view! {
+                <p>
+                    "The place is held for you until "
+                    <strong>{status.offer_expires_uk.clone().unwrap_or_default()}</strong>
+                    ". Accept it before then to keep it."
+                </p>
+                <p>{otherwise}</p>
+            }
+            .into_any()
         }
-        .into_any(),
         AllocationState::Waiting => {
             let positions = status.positions.clone();
             view! {

@@ -54,13 +54,6 @@ pub async fn get_application_status(token: String) -> Result<ApplicationStatus, 
     crate::state::app_state()?.store.application_status(&token).await
 }
 
-/// An application's status page body, rendered as HTML (for the page to refresh itself).
-#[server(endpoint = "status_html")]
-pub async fn get_status_html(token: String) -> Result<String, AppError> {
-    let status = get_application_status(token).await?;
-    Ok(crate::routes::status::status_html(status))
-}
-
 /// Whether `token` could be a status token at all (48 lower-case hex digits).
 pub fn is_token_shaped(token: &str) -> bool {
     token.len() == 48 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))

@@ -58,12 +58,6 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     crate::state::app_state()?.store.dashboard().await
 }
 
-/// The dashboard's figures as HTML (for the page to refresh itself).
-#[server(endpoint = "coordinator/dashboard_html")]
-pub async fn get_dashboard_html() -> Result<String, AppError> {
-    Ok(crate::routes::coordinator::dashboard::dashboard_html(get_dashboard().await?))
-}
-
 /// Taster sessions with their attendance codes.
 #[server(endpoint = "coordinator/tasters")]
 pub async fn get_tasters_admin() -> Result<Vec<TasterAdmin>, AppError> {

@@ -7,7 +7,7 @@ use crate::components::outcome::{outcome_sentence, NextSteps};
 use crate::components::places::{use_live_refresh, PlacesPanel};
 use crate::domain::allocation::AllocationState;
 use crate::errors::AppError;
-use crate::functions::applications::{get_application_status, get_status_html};
+use crate::functions::applications::get_application_status;
 use crate::models::ApplicationStatus;
 use leptos::prelude::*;
 use crate::components::title::Title;
@@ -197,13 +197,21 @@ fn LiveStatus(token: String, html: String) -> impl IntoView {
     view! { <div class="live-status" inner_html=move || html.get()></div> }
 }
 
+/// An application's status page body, rendered as HTML (for the page to refresh itself). It
+/// renders a view, so it lives with the view.
+#[server(endpoint = "status_html")]
+pub async fn get_status_html(token: String) -> Result<String, AppError> {
+    let status = get_application_status(token).await?;
+    Ok(status_html(status))
+}
+
 /// The banner after an action on the status page (`?done=…`).
 #[component]
 fn ActionBanner(done: String) -> impl IntoView {
     let (title, text, warning) = match done.as_str() {
         "withdrawn" => ("Application withdrawn", "You have withdrawn your application.", false),
         "accepted" => ("Place accepted", "Your place is confirmed.", false),
-        "declined" => ("Place declined", "The place has been offered to the next person.", false),
+        "declined" => ("Place declined", "The place goes to the next person on its waiting list. This page shows where your application stands now.", false),
         "expired" => {
             ("Offer expired", "The offer ended before it was accepted, so the place went to the next person.", true)
         }
@@ -261,9 +269,18 @@ pub fn DeclinePage() -> impl IntoView {
             .into_any();
         }
         let cohort = status.cohort.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        let after = if status.other_queues.is_empty() {
+            "You chose no other course, so your application will end.".to_string()
+        } else {
+            format!(
+                "You stay on the waiting list for {}, in the same place as now, and your application carries on.",
+                status.other_queues.join(" and ")
+            )
+        };
         view! {
             <h1>"Are you sure you want to decline the place?"</h1>
-            <p class="lead">{format!("The place on {cohort} will go to the next person on the waiting list, and your application will end. You cannot undo this.")}</p>
+            <p class="lead">{format!("The place on {cohort} will go to the next person on its waiting list. You cannot undo this.")}</p>
+            <p>{after}</p>
             <form method="post" action=format!("/status/{token}/decline") class="button-group">
                 <button type="submit" class="button button--warning">"Yes, decline the place"</button>
                 <a class="button button--secondary" href=format!("/status/{token}")>"No, go back"</a>

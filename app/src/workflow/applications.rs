@@ -390,6 +390,15 @@ pub async fn status<R: Rows>(rows: &mut R, key: Key<'_>) -> Result<ApplicationSt
     };
     let choices = if row.any_cohort { Vec::new() } else { rows.choices(row.id).await?.into_iter().map(|c| c.name).collect() };
     let positions = positions(rows, &row).await?;
+    let other_queues = match (row.state, row.cohort_id) {
+        (AllocationState::Offered, Some(offered)) => remaining_choices(rows, &row)
+            .await?
+            .into_iter()
+            .filter(|c| c.id != offered && c.status == CohortStatus::Open)
+            .map(|c| c.name)
+            .collect(),
+        _ => Vec::new(),
+    };
     Ok(ApplicationStatus {
         reference: row.reference,
         status_token: row.status_token,
@@ -401,6 +410,7 @@ pub async fn status<R: Rows>(rows: &mut R, key: Key<'_>) -> Result<ApplicationSt
         offer_expires_uk: row.offer_expires_at.map(|t| format!("{}, {}", uk_date(t), uk_clock(t))),
         submitted_uk: format!("{}, {}", uk_date(row.submitted_at), uk_clock(row.submitted_at)),
         choices,
+        other_queues,
     })
 }
 

@@ -19,6 +19,7 @@
 
 use crate::domain::allocation::{AllocationState, CohortPlaces};
 use crate::errors::AppError;
+pub use crate::models::AttendeeState;
 use crate::models::{CohortStatus, TasterStatus};
 use crate::workflow::events::Event;
 use chrono::{DateTime, Utc};
@@ -139,31 +140,6 @@ impl AttendanceSource {
             Self::Manual => "manual",
             Self::Zoom => "zoom",
         }
-    }
-}
-
-/// A Zoom attendee's decision.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AttendeeState {
-    Pending,
-    Confirmed,
-    Rejected,
-}
-
-impl AttendeeState {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Confirmed => "confirmed",
-            Self::Rejected => "rejected",
-        }
-    }
-
-    /// Reads the stored spelling (an unknown one is a corrupt row).
-    pub fn parse(value: &str) -> Option<Self> {
-        [Self::Pending, Self::Confirmed, Self::Rejected].into_iter().find(|s| s.as_str() == value)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::{gate, CoordinatorNav, DoneBanner};
 use crate::functions::coordinator::{get_import, get_imports};
+use crate::models::AttendeeState;
 use leptos::prelude::*;
 use crate::components::title::Title;
 use leptos_router::hooks::use_params_map;
@@ -94,7 +95,7 @@ pub fn ImportPage() -> impl IntoView {
                                 <tbody>
                                     {d.attendees.into_iter().map(|a| {
                                         let awaiting = awaiting.clone();
-                                        let pending = a.state == "pending";
+                                        let pending = a.state == AttendeeState::Pending;
                                         view! {
                                             <tr class:row--decided=!pending>
                                                 <th scope="row" data-label="In Zoom">{a.name.clone()}<br /><span class="hint">{a.email.clone().unwrap_or_else(|| "not signed in to Zoom".into())}</span></th>
@@ -126,7 +127,7 @@ pub fn ImportPage() -> impl IntoView {
                                                         </form>
                                                     }.into_any()
                                                 } else {
-                                                    view! { <strong>{if a.state == "confirmed" { "Confirmed" } else { "Rejected" }}</strong> }.into_any()
+                                                    view! { <strong>{if a.state == AttendeeState::Confirmed { "Confirmed" } else { "Rejected" }}</strong> }.into_any()
                                                 }}</td>
                                             </tr>
                                         }

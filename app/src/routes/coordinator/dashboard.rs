@@ -3,7 +3,8 @@
 
 use super::{gate, CoordinatorNav};
 use crate::components::places::use_live_refresh;
-use crate::functions::coordinator::{get_dashboard, get_dashboard_html};
+use crate::errors::AppError;
+use crate::functions::coordinator::get_dashboard;
 use crate::models::Dashboard;
 use leptos::prelude::*;
 use crate::components::title::Title;
@@ -25,6 +26,13 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 /// The dashboard's figures as HTML, rendered on the server.
+/// The dashboard's figures as HTML (for the page to refresh itself). It renders a view, so it
+/// lives with the view.
+#[server(endpoint = "coordinator/dashboard_html")]
+pub async fn get_dashboard_html() -> Result<String, AppError> {
+    Ok(dashboard_html(get_dashboard().await?))
+}
+
 pub fn dashboard_html(dashboard: Dashboard) -> String {
     use leptos::tachys::view::RenderHtml;
     view! { <DashboardBody d=dashboard /> }.to_html()

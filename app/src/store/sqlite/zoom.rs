@@ -4,7 +4,7 @@ use crate::domain::allocation::AllocationState;
 use crate::domain::matching::Candidate;
 use crate::domain::uk_time::{uk_clock, uk_date, uk_range};
 use crate::errors::AppError;
-use crate::models::{ImportAttendee, ImportDetail, ImportSummary, LikelyApplication};
+use crate::models::{AttendeeState, ImportAttendee, ImportDetail, ImportSummary, LikelyApplication};
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
@@ -105,7 +105,7 @@ pub async fn import(pool: &SqlitePool, id: i64) -> Result<Option<ImportDetail>, 
                         }),
                         _ => None,
                     },
-                    state,
+                    state: AttendeeState::parse(&state).unwrap_or(AttendeeState::Pending),
                 }
             })
             .collect(),
