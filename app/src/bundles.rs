@@ -20,16 +20,10 @@ pub enum Bundle {
 impl Bundle {
     pub const ALL: [Bundle; 3] = [Bundle::Site, Bundle::Join, Bundle::Tasters];
 
-    /// The bundle for a page's path.
+    /// The bundle for a page's path: the one named beside its route in [`crate::PAGES`]
+    /// (the site's for an address that is no page).
     pub fn for_path(path: &str) -> Self {
-        let path = path.trim_end_matches('/');
-        if path == "/join" {
-            Self::Join
-        } else if path == "/tasters" || path.strip_prefix("/tasters/").is_some_and(|id| !id.contains('/')) {
-            Self::Tasters
-        } else {
-            Self::Site
-        }
+        crate::PAGES.iter().find(|(pattern, _)| matches(pattern, path)).map_or(Self::Site, |(_, bundle)| *bundle)
     }
 
     /// The name in the bundle's feature (`bundle-join`), files (`enrol-join.<hash>.wasm`) and
@@ -60,6 +54,21 @@ pub fn hydration_options(options: &LeptosOptions, path: &str) -> LeptosOptions {
     own.output_name = format!("{}-{}", options.output_name, bundle.name()).into();
     own.hash_file = hash_file(bundle).into();
     own
+}
+
+/// Whether `path` is an address of the route `pattern` (`:name` matches one segment).
+fn matches(pattern: &str, path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    let (mut wanted, mut given) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return true,
+            (Some(w), Some(g)) if w.starts_with(':') && !g.is_empty() => {}
+            (Some(w), Some(g)) if w == g => {}
+            (Some(""), None) if pattern == "/" => return true,
+            _ => return false,
+        }
+    }
 }
 
 /// Where cargo-leptos and the bundle script put hash files: beside the server binary.

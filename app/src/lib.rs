@@ -126,6 +126,41 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Every page's route, as `App` writes it, and the wasm bundle its islands are in (see
+/// `bundles`). A page added to `App` gets its line here: `server/tests/skeleton.rs` checks
+/// that the two lists name the same routes.
+#[cfg(feature = "ssr")]
+pub const PAGES: &[(&str, bundles::Bundle)] = {
+    use bundles::Bundle::{Join, Site, Tasters};
+    &[
+        ("/", Site),
+        ("/tasters", Tasters),
+        ("/tasters/:id", Tasters),
+        ("/join", Join),
+        ("/join/confirmation/:token", Site),
+        ("/status/:token", Site),
+        ("/status/:token/withdraw", Site),
+        ("/status/:token/decline", Site),
+        ("/privacy", Site),
+        ("/coordinator/login", Site),
+        ("/coordinator", Site),
+        ("/coordinator/tasters", Site),
+        ("/coordinator/tasters/new", Site),
+        ("/coordinator/tasters/:id", Site),
+        ("/coordinator/tasters/:id/code", Site),
+        ("/coordinator/cohorts", Site),
+        ("/coordinator/cohorts/new", Site),
+        ("/coordinator/cohorts/:id", Site),
+        ("/coordinator/applications", Site),
+        ("/coordinator/applications/:id", Site),
+        ("/coordinator/attendance", Site),
+        ("/coordinator/attendance/:id", Site),
+        ("/coordinator/accounts", Site),
+        ("/coordinator/audit", Site),
+        ("/coordinator/password", Site),
+    ]
+};
+
 /// The version of the privacy notice an applicant agrees to; stored with their consent.
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";
 

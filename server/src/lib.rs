@@ -74,7 +74,7 @@ async fn cache_headers(request: axum::extract::Request, next: axum::middleware::
 /// loading switched off for the whole process (a Leptos flag), and a page that started
 /// rendering in that moment would wait forever for its data; so it happens once, before
 /// any server built here has answered a request.
-fn page_routes() -> Vec<AxumRouteListing> {
+pub fn page_routes() -> Vec<AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
     // `/tasters/{id}` is served by `ics::routes`, which tells a page from a calendar file.
     ROUTES.get_or_init(|| generate_route_list_with_exclusions(App, Some(vec!["/tasters/{id}".to_string()]))).clone()

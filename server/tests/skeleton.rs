@@ -89,3 +89,21 @@ async fn private_pages_are_never_cached_and_files_are_kept_a_day() {
         assert_eq!(res.headers().get("cache-control").map(|v| v.to_str().unwrap_or("")), Some("no-store"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn every_page_names_its_wasm_bundle_beside_its_route() {
+    let _app = TestApp::spawn().await;
+    let routes: std::collections::BTreeSet<String> =
+        server::page_routes().iter().map(|r| r.path().to_string()).collect();
+    let pages: std::collections::BTreeSet<String> = app::PAGES
+        .iter()
+        .map(|(pattern, _)| {
+            pattern
+                .split('/')
+                .map(|s| s.strip_prefix(':').map_or(s.to_string(), |name| format!("{{{name}}}")))
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    assert_eq!(routes, pages, "app::PAGES and the routes of App differ");
+}
