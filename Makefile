@@ -32,8 +32,7 @@ test-deps:
 	cargo deny --all-features check licenses bans sources
 
 test-rust:
-	@echo "==> Rust unit and integration tests"
-	cargo test -p app -p server --features app/ssr
+	scripts/test-rust.sh
 
 test-e2e:
 	@echo "==> Browser tests (Playwright, headless Chromium)"

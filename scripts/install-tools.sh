@@ -3,8 +3,8 @@
 # when its tool is already there at the right version. Used by `make run` and `make test`.
 #
 #   scripts/install-tools.sh          build tools (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
-#   scripts/install-tools.sh --test   also Chromium, the browser-test packages in end2end/ and
-#                                     cargo-deny (the dependency checks)
+#   scripts/install-tools.sh --test   also Chromium, PostgreSQL's server, the browser-test
+#                                     packages in end2end/ and cargo-deny (the dependency checks)
 #
 # Nothing here downloads a browser or a prebuilt binary from outside the package registries:
 # Chromium comes from Debian, wasm-opt from npm's binaryen, the Rust tools are built from crates.
@@ -28,7 +28,7 @@ BUNDLE_TOOLCHAIN=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 total=6
-$want_test && total=9
+$want_test && total=10
 step=0
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -111,6 +111,14 @@ if $want_test; then
     echo "    already installed"
   else
     apt_install chromium
+    done_in
+  fi
+
+  begin "PostgreSQL server (Debian package), for the tests on PostgreSQL"
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "    already installed"
+  else
+    apt_install postgresql
     done_in
   fi
 

@@ -75,11 +75,20 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// Whether a database error is a fault of the database's place rather than of the request:
-/// busy, read-only, an I/O error, a full disk, a file that cannot be opened (SQLite's primary
-/// result codes 5, 8, 10, 13, 14). Nothing was written, and trying later may work: 503.
+/// Whether a database error is a fault of the database's place rather than of the request,
+/// so that nothing was written and trying later may work (503). SQLite: busy, read-only, an
+/// I/O error, a full disk, a file that cannot be opened (primary result codes 5, 8, 10, 13,
+/// 14). PostgreSQL: a lost or refused connection (SQLSTATE class 08), too few resources (53:
+/// disk full, out of memory, too many connections), a server shutting down or starting
+/// (57P01-57P03), a read-only transaction (25006), an I/O error (58030).
 #[cfg(feature = "ssr")]
 fn is_fault(error: &(dyn sqlx::error::DatabaseError + 'static)) -> bool {
+    if let Some(e) = error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        let code = e.code();
+        return code.starts_with("08")
+            || code.starts_with("53")
+            || matches!(code, "57P01" | "57P02" | "57P03" | "25006" | "58030");
+    }
     error
         .try_downcast_ref::<sqlx::sqlite::SqliteError>()
         .and_then(|e| sqlx::error::DatabaseError::code(e))

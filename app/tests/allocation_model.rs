@@ -397,28 +397,28 @@ async fn run(capacity: [i64; 2], ops: Vec<Op>) {
 }
 
 async fn application_id_by_token(t: &TestStore, token: &str) -> i64 {
-    let mut raw = t.raw().await;
-    sqlx::query_scalar("SELECT id FROM application WHERE status_token = ?").bind(token).fetch_one(&mut raw).await.unwrap()
+    let raw = t.raw().await;
+    sql("SELECT id FROM application WHERE status_token = $1").bind(token).scalar(&raw).await.unwrap()
 }
 
 /// A coordinator opens a draft cohort (same name, capacity and meetings).
 async fn open_cohort(t: &TestStore, id: i64, capacity: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
-    let mut raw = t.raw().await;
-    let name: String = sqlx::query_scalar("SELECT name FROM cohort WHERE id = ?").bind(id).fetch_one(&mut raw).await.unwrap();
+    let raw = t.raw().await;
+    let name: String = sql("SELECT name FROM cohort WHERE id = $1").bind(id).scalar(&raw).await.unwrap();
     let meetings: Vec<(DateTime<Utc>, DateTime<Utc>)> =
-        sqlx::query_as("SELECT starts_at, ends_at FROM cohort_meeting WHERE cohort_id = ? ORDER BY position")
+        sql("SELECT starts_at, ends_at FROM cohort_meeting WHERE cohort_id = $1 ORDER BY position")
             .bind(id)
-            .fetch_all(&mut raw)
+            .fetch_all(&raw)
             .await
             .unwrap();
     let update = CohortUpdate { name, capacity, status: CohortStatus::Open, meetings };
     t.store.update_cohort(id, update, by, now).await
 }
 
-/// The SQL of "waits for cohort ?": waiting, chose it (or any), has not left its queue.
-const WAITS_FOR: &str = "a.state = 'waiting' AND (a.any_cohort = 1 OR EXISTS (
-         SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = ?1))
-     AND NOT EXISTS (SELECT 1 FROM application_left_queue l WHERE l.application_id = a.id AND l.cohort_id = ?1)";
+/// The SQL of "waits for cohort $1": waiting, chose it (or any), has not left its queue.
+const WAITS_FOR: &str = "a.state = 'waiting' AND (a.any_cohort OR EXISTS (
+         SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = $1))
+     AND NOT EXISTS (SELECT 1 FROM application_left_queue l WHERE l.application_id = a.id AND l.cohort_id = $1)";
 
 async fn check(t: &TestStore, model: &Model, cohorts: &[i64], step: usize, op: &Op) {
     for (i, app) in model.apps.iter().enumerate() {
@@ -435,28 +435,28 @@ async fn check(t: &TestStore, model: &Model, cohorts: &[i64], step: usize, op: &
             assert_eq!(actual, expected, "step {step}: application {i} queue positions");
         }
     }
-    let mut raw = t.raw().await;
+    let raw = t.raw().await;
     for (index, &cohort) in cohorts.iter().enumerate() {
         let (capacity, allocated_count, offered_count, status): (i64, i64, i64, String) =
-            sqlx::query_as("SELECT capacity, allocated_count, offered_count, status FROM cohort WHERE id = ?")
+            sql("SELECT capacity, allocated_count, offered_count, status FROM cohort WHERE id = $1")
                 .bind(cohort)
-                .fetch_one(&mut raw)
+                .fetch_one(&raw)
                 .await
                 .unwrap();
-        let (allocated, offered): (i64, i64) = sqlx::query_as(
+        let (allocated, offered): (i64, i64) = sql(
             "SELECT count(*) FILTER (WHERE state = 'allocated'), count(*) FILTER (WHERE state = 'offered')
-             FROM application WHERE cohort_id = ?",
+             FROM application WHERE cohort_id = $1",
         )
         .bind(cohort)
-        .fetch_one(&mut raw)
+        .fetch_one(&raw)
         .await
         .unwrap();
         assert_eq!((allocated, offered), (allocated_count, offered_count), "step {step}: counters match the rows");
         assert!(allocated + offered <= capacity, "step {step}: cohort {index} holds more than its capacity");
         let waiting_for_it: i64 =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM application a WHERE {WAITS_FOR}")))
+            sql_assembled(format!("SELECT count(*) FROM application a WHERE {WAITS_FOR}"))
                 .bind(cohort)
-                .fetch_one(&mut raw)
+                .scalar(&raw)
                 .await
                 .unwrap();
         assert!(
@@ -467,11 +467,11 @@ async fn check(t: &TestStore, model: &Model, cohorts: &[i64], step: usize, op: &
             continue;
         }
         // The waiting list, read in eligible_at order, must be numbered 1, 2, 3… in that order.
-        let queue: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        let queue: Vec<String> = sql_assembled(format!(
             "SELECT a.status_token FROM application a WHERE {WAITS_FOR} ORDER BY a.eligible_at, a.id"
-        )))
+        ))
         .bind(cohort)
-        .fetch_all(&mut raw)
+        .scalars(&raw)
         .await
         .unwrap();
         for (expected, token) in queue.iter().enumerate() {

@@ -38,8 +38,8 @@ async fn rule_1_an_unknown_attendance_code_is_refused_and_nothing_is_stored() {
     add_taster(&t.store, "willow27").await;
     let err = t.store.submit_application(application("a@nhs.net", Some("willow28"), &ANY), t0()).await.unwrap_err();
     assert!(matches!(&err, AppError::Invalid(f) if f.contains_key("attendance_code")), "{err:?}");
-    let mut raw = t.raw().await;
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM application").fetch_one(&mut raw).await.unwrap();
+    let raw = t.raw().await;
+    let count: i64 = sql("SELECT count(*) FROM application").scalar(&raw).await.unwrap();
     assert_eq!(count, 0);
 }
 
@@ -99,10 +99,10 @@ async fn rule_3_a_full_cohort_takes_no_more_and_the_database_refuses_overfilling
     let cohort = add_cohort(&t.store, "Tuesdays", 1, 0).await;
     add_taster(&t.store, "willow27").await;
     t.store.submit_application(application("a@nhs.net", Some("willow27"), &ANY), t0()).await.unwrap();
-    let mut raw = t.raw().await;
-    let overfill = sqlx::query("UPDATE cohort SET allocated_count = allocated_count + 1 WHERE id = ?")
+    let raw = t.raw().await;
+    let overfill = sql("UPDATE cohort SET allocated_count = allocated_count + 1 WHERE id = $1")
         .bind(cohort)
-        .execute(&mut raw)
+        .execute(&raw)
         .await;
     assert!(overfill.is_err(), "the CHECK constraint must refuse more allocated than capacity");
 }
@@ -286,10 +286,10 @@ async fn places(t: &TestStore, cohort: i64) -> i64 {
 }
 
 async fn application_id(t: &TestStore, reference: &str) -> i64 {
-    let mut raw = t.raw().await;
-    sqlx::query_scalar("SELECT id FROM application WHERE reference = ?")
+    let raw = t.raw().await;
+    sql("SELECT id FROM application WHERE reference = $1")
         .bind(reference)
-        .fetch_one(&mut raw)
+        .scalar(&raw)
         .await
         .unwrap()
 }

@@ -39,3 +39,16 @@ fn server_functions_hold_no_view_code_and_never_reach_up_to_the_pages() {
         .collect();
     assert!(offenders.is_empty(), "functions/ must not render views or import routes: {offenders:?}");
 }
+
+#[test]
+fn the_workflow_holds_no_sql() {
+    let offenders: Vec<String> = app_sources()
+        .into_iter()
+        .filter(|(path, text)| {
+            path.contains("/workflow/")
+                && ["sqlx", "SELECT ", "INSERT ", "UPDATE ", "DELETE FROM"].iter().any(|sql| text.contains(sql))
+        })
+        .map(|(path, _)| path)
+        .collect();
+    assert!(offenders.is_empty(), "the workflow reads and writes rows through the Rows trait only: {offenders:?}");
+}

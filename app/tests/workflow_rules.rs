@@ -18,15 +18,15 @@ async fn state(t: &TestStore, token: &str) -> AllocationState {
 }
 
 async fn id_of(t: &TestStore, token: &str) -> i64 {
-    let mut raw = t.raw().await;
-    sqlx::query_scalar("SELECT id FROM application WHERE status_token = ?").bind(token).fetch_one(&mut raw).await.unwrap()
+    let raw = t.raw().await;
+    sql("SELECT id FROM application WHERE status_token = $1").bind(token).scalar(&raw).await.unwrap()
 }
 
 async fn eligible_at(t: &TestStore, token: &str) -> Option<DateTime<Utc>> {
-    let mut raw = t.raw().await;
-    sqlx::query_scalar("SELECT eligible_at FROM application WHERE status_token = ?")
+    let raw = t.raw().await;
+    sql("SELECT eligible_at FROM application WHERE status_token = $1")
         .bind(token)
-        .fetch_one(&mut raw)
+        .scalar(&raw)
         .await
         .unwrap()
 }

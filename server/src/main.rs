@@ -83,8 +83,8 @@ async fn run(config: Config) -> Result<(), String> {
         store: store.clone(),
         live: live.clone(),
         demo: config.demo,
-        throttle: Default::default(),
-        wrong_codes: config.limits.wrong_codes(),
+        throttle: app::auth::throttle::Throttle::new(&store),
+        wrong_codes: config.limits.wrong_codes(&store),
         limits: config.limits.clone(),
         secure_cookies: config.secure_cookies,
     };

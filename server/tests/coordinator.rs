@@ -5,25 +5,23 @@
 mod common;
 
 use common::{api_application, TestApp};
-use sqlx::Row;
+use app::store::db::{sql, sql_assembled};
 
 /// Rows in the tables a coordinator can change: nothing may move when a request is refused.
 async fn fingerprint(app: &TestApp) -> Vec<String> {
-    let mut raw = app.raw().await;
+    let raw = app.raw().await;
     let mut counts = Vec::new();
     for table in ["taster_session", "cohort", "application", "attendance", "coordinator", "audit_log", "zoom_import"] {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
-            .fetch_one(&mut raw)
-            .await
-            .unwrap();
-        counts.push(row.get::<i64, _>(0).to_string());
+        let count: i64 = sql_assembled(format!("SELECT count(*) FROM {table}")).scalar(&raw).await.unwrap();
+        counts.push(count.to_string());
     }
-    let sums: (i64, i64, String, String) = sqlx::query_as(
-        "SELECT (SELECT coalesce(sum(capacity), 0) FROM cohort), (SELECT coalesce(sum(disabled_at IS NOT NULL), 0) FROM coordinator),
-                (SELECT coalesce(group_concat(status || attendance_code), '') FROM taster_session),
-                (SELECT coalesce(group_concat(password_hash), '') FROM coordinator)",
+    let sums: (i64, i64, String, String) = sql(
+        "SELECT (SELECT CAST(coalesce(sum(capacity), 0) AS BIGINT) FROM cohort),
+                (SELECT count(*) FROM coordinator WHERE disabled_at IS NOT NULL),
+                (SELECT coalesce(string_agg(status || attendance_code, ',' ORDER BY id), '') FROM taster_session),
+                (SELECT coalesce(string_agg(password_hash, ',' ORDER BY id), '') FROM coordinator)",
     )
-    .fetch_one(&mut raw)
+    .fetch_one(&raw)
     .await
     .unwrap();
     counts.extend([sums.0.to_string(), sums.1.to_string(), sums.2, sums.3]);
@@ -91,22 +89,22 @@ async fn repeated_failures_lock_the_account_for_a_while_even_for_the_right_passw
 async fn a_session_ends_after_30_minutes_idle_or_12_hours_in_all() {
     let app = TestApp::spawn().await;
     let cookie = app.coordinator_cookie("coordinator").await;
-    let mut raw = app.raw().await;
-    sqlx::query("UPDATE coordinator_session SET last_seen_at = ?")
+    let raw = app.raw().await;
+    sql("UPDATE coordinator_session SET last_seen_at = $1")
         .bind(chrono::Utc::now() - chrono::Duration::minutes(31))
-        .execute(&mut raw)
+        .execute(&raw)
         .await
         .unwrap();
     assert_eq!(app.get_as("/coordinator", &cookie).await.0, 302, "idle too long");
 
     let cookie = app.coordinator_cookie("coordinator").await;
-    sqlx::query("UPDATE coordinator_session SET expires_at = ?")
+    sql("UPDATE coordinator_session SET expires_at = $1")
         .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
-        .execute(&mut raw)
+        .execute(&raw)
         .await
         .unwrap();
     assert_eq!(app.get_as("/coordinator", &cookie).await.0, 302, "past the absolute limit");
-    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM coordinator_session").fetch_one(&mut raw).await.unwrap();
+    let left: i64 = sql("SELECT count(*) FROM coordinator_session").scalar(&raw).await.unwrap();
     assert_eq!(left, 0, "expired sessions are deleted");
 }
 
@@ -355,10 +353,10 @@ async fn coordinator_actions_are_audited_and_the_log_cannot_be_changed() {
     let admin = app.coordinator_cookie("admin").await;
     let (_, body) = app.post_json("/api/v1/applications", &api_application("audit@nhs.net", None)).await;
     let token = body["status_token"].as_str().unwrap();
-    let mut raw = app.raw().await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM application WHERE status_token = ?")
+    let raw = app.raw().await;
+    let id: i64 = sql("SELECT id FROM application WHERE status_token = $1")
         .bind(token)
-        .fetch_one(&mut raw)
+        .scalar(&raw)
         .await
         .unwrap();
     app.post_as(&format!("/coordinator/applications/{id}/withdraw"), &admin, &[]).await;
@@ -368,8 +366,8 @@ async fn coordinator_actions_are_audited_and_the_log_cannot_be_changed() {
     assert!(log.contains("application.withdraw"));
     assert!(log.contains("awaiting_attendance") && log.contains("withdrawn"), "before and after are kept");
 
-    assert!(sqlx::query("UPDATE audit_log SET action = 'nothing'").execute(&mut raw).await.is_err());
-    assert!(sqlx::query("DELETE FROM audit_log").execute(&mut raw).await.is_err());
+    assert!(sql("UPDATE audit_log SET action = 'nothing'").execute(&raw).await.is_err());
+    assert!(sql("DELETE FROM audit_log").execute(&raw).await.is_err());
 
     let coordinator = app.coordinator_cookie("coordinator").await;
     let (status, _, _) = app.get_as("/coordinator/audit", &coordinator).await;
@@ -441,9 +439,9 @@ async fn a_coordinator_changes_their_password_and_their_other_sessions_end() {
     app.sign_in(&email, new).await;
 
     // The audit log says it changed, and never holds a hash.
-    let mut raw = app.raw().await;
-    let after: String = sqlx::query_scalar("SELECT after_json FROM audit_log WHERE action = 'coordinator.password'")
-        .fetch_one(&mut raw)
+    let raw = app.raw().await;
+    let after: String = sql("SELECT after_json FROM audit_log WHERE action = 'coordinator.password'")
+        .scalar(&raw)
         .await
         .unwrap();
     assert!(after.contains("\"other_sessions_ended\":1") && !after.contains("argon2"), "{after}");
@@ -473,11 +471,11 @@ async fn wrong_current_passwords_count_against_the_account_like_sign_in_attempts
     }
 
     // Stored with the account, so it holds across restarts and servers, not only in this one's memory.
-    let mut raw = app.raw().await;
-    let (failed, locked): (i64, Option<String>) =
-        sqlx::query_as("SELECT failed_logins, locked_until FROM coordinator WHERE email_key = ?")
+    let raw = app.raw().await;
+    let (failed, locked): (i64, Option<chrono::DateTime<chrono::Utc>>) =
+        sql("SELECT failed_logins, locked_until FROM coordinator WHERE email_key = $1")
             .bind(email.to_lowercase())
-            .fetch_one(&mut raw)
+            .fetch_one(&raw)
             .await
             .unwrap();
     assert_eq!(failed, 5);

@@ -3,58 +3,8 @@
 
 mod common;
 
-use common::{api_application, TestApp};
-use futures::StreamExt;
+use common::{api_application, Events, TestApp};
 use std::time::Duration;
-
-/// Reads server-sent events from a response, one `(event, data)` at a time.
-struct Events {
-    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
-    buffer: String,
-}
-
-impl Events {
-    async fn open(app: &TestApp) -> Self {
-        let res = app.client.get(app.url("/api/v1/events")).send().await.expect("connect");
-        assert_eq!(res.status().as_u16(), 200);
-        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-        Self { body: res.bytes_stream().boxed(), buffer: String::new() }
-    }
-
-    async fn next(&mut self) -> (String, String) {
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let field = |name: &str| {
-                    block
-                        .lines()
-                        .filter_map(|l| l.strip_prefix(name))
-                        .map(str::trim_start)
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                };
-                let (event, data) = (field("event:"), field("data:"));
-                if !event.is_empty() {
-                    return (event, data);
-                }
-                continue; // a keep-alive comment
-            }
-            let chunk = self.body.next().await.expect("the stream ended").expect("read");
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    }
-
-    /// The next `places` event's figure for the first cohort.
-    async fn next_places(&mut self) -> i64 {
-        loop {
-            let (event, data) = self.next().await;
-            if event == "places" {
-                let snapshot: serde_json::Value = serde_json::from_str(&data).expect("JSON");
-                return snapshot["cohorts"][0]["places_remaining"].as_i64().expect("a figure");
-            }
-        }
-    }
-}
 
 #[tokio::test]
 async fn a_subscriber_gets_the_current_figures_then_each_allocation_within_a_second() {

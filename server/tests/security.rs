@@ -6,6 +6,7 @@
 mod common;
 
 use app::auth::limits::LimitSettings;
+use app::store::db::sql;
 use chrono::{Duration, Utc};
 use common::{api_application, TestApp};
 use serde_json::json;
@@ -298,10 +299,10 @@ async fn a_wrong_password_after_a_quiet_period_starts_the_count_again() {
     let app = TestApp::spawn().await;
     let (email, password) = app.add_coordinator("coordinator").await;
     // Four wrong passwords, the last 20 minutes ago.
-    sqlx::query("UPDATE coordinator SET failed_logins = 4, last_failed_at = ? WHERE email = ?")
+    sql("UPDATE coordinator SET failed_logins = 4, last_failed_at = $1 WHERE email = $2")
         .bind(Utc::now() - Duration::minutes(20))
         .bind(&email)
-        .execute(&mut app.raw().await)
+        .execute(&app.raw().await)
         .await
         .unwrap();
     let (_, _, body) = app.post_form("/coordinator/login", &[("email", &email), ("password", "wrong")]).await;
@@ -314,11 +315,11 @@ async fn a_wrong_password_after_a_quiet_period_starts_the_count_again() {
 async fn once_a_lock_has_lapsed_the_count_starts_again() {
     let app = TestApp::spawn().await;
     let (email, password) = app.add_coordinator("coordinator").await;
-    sqlx::query("UPDATE coordinator SET failed_logins = 5, last_failed_at = ?, locked_until = ? WHERE email = ?")
+    sql("UPDATE coordinator SET failed_logins = 5, last_failed_at = $1, locked_until = $2 WHERE email = $3")
         .bind(Utc::now() - Duration::minutes(14))
         .bind(Utc::now() - Duration::seconds(5))
         .bind(&email)
-        .execute(&mut app.raw().await)
+        .execute(&app.raw().await)
         .await
         .unwrap();
     app.post_form("/coordinator/login", &[("email", &email), ("password", "wrong")]).await;
@@ -386,7 +387,7 @@ async fn the_demo_coordinator_cannot_sign_in_once_the_server_leaves_demo_mode() 
     let (status, _, _) = demo.get_as("/coordinator", &cookie).await;
     assert_eq!(status, 200, "in demo mode it signs in");
 
-    let production = TestApp::spawn_in(demo.into_dir().await, false).await;
+    let production = TestApp::spawn_again(demo.stop().await, false).await;
     let (status, _, body) = production
         .post_form("/coordinator/login", &[("email", app::demo::DEMO_EMAIL), ("password", app::demo::DEMO_PASSWORD)])
         .await;

@@ -5,11 +5,14 @@
 //! one; at the policy's limit the key is locked for a while; once the lock has lapsed, or after
 //! a quiet period with no wrong guess, the count starts again. The same value is kept per
 //! coordinator account in the database (so an account's lock holds across restarts) and per
-//! client address or email in memory ([`FailureCounts`]).
+//! client address or email in [`FailureCounts`] (in memory on SQLite, shared by every instance
+//! on PostgreSQL).
 
+use crate::errors::AppError;
+use crate::store::db::Dialect;
+use crate::store::Store;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
-use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
@@ -56,72 +59,99 @@ impl Failures {
     }
 }
 
-/// In-memory counters by key (client address or email key), bounded in size.
+/// Counters by key (a client address or an email key), each under a `scope` name. Where
+/// they are kept depends on the database: on SQLite, with one instance, in this server's
+/// memory, so a wrong guess never takes a turn on the single writer; on PostgreSQL, in the
+/// database (`failure_count`, keys hashed), so every instance counts the same guesses and a
+/// lock made on one holds on all of them.
 #[derive(Clone, Debug)]
-pub struct FailureCounts<K> {
+pub struct FailureCounts {
     policy: Policy,
-    counts: Arc<Mutex<HashMap<K, Failures>>>,
+    scope: &'static str,
+    kept: Kept,
 }
 
-/// More keys than this and the ones that no longer count are dropped.
+#[derive(Clone, Debug)]
+enum Kept {
+    Memory(Arc<Mutex<HashMap<String, Failures>>>),
+    Store(Store),
+}
+
+/// More keys than this in memory and the ones that no longer count are dropped.
 const MAX_KEYS: usize = 100_000;
 
-impl<K: Eq + Hash + Clone> FailureCounts<K> {
-    pub fn new(policy: Policy) -> Self {
-        Self { policy, counts: Arc::default() }
+impl FailureCounts {
+    /// Counters for `store`'s database: in memory on SQLite, shared on PostgreSQL.
+    pub fn new(policy: Policy, scope: &'static str, store: &Store) -> Self {
+        match store.dialect() {
+            Dialect::Sqlite => Self::in_memory(policy, scope),
+            Dialect::Postgres => Self { policy, scope, kept: Kept::Store(store.clone()) },
+        }
+    }
+
+    /// Counters in this server's memory.
+    pub fn in_memory(policy: Policy, scope: &'static str) -> Self {
+        Self { policy, scope, kept: Kept::Memory(Arc::default()) }
     }
 
     /// Until when `key` is locked, if it is.
-    pub fn locked_until(&self, key: &K, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let counts = self.counts.lock().ok()?;
-        counts.get(key).filter(|f| f.is_locked(now)).and_then(|f| f.locked_until)
+    pub async fn locked_until(&self, key: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+        let failures = match &self.kept {
+            Kept::Memory(counts) => counts.lock().ok().and_then(|c| c.get(key).copied()),
+            Kept::Store(store) => store.failures(self.scope, key).await?,
+        };
+        Ok(failures.filter(|f| f.is_locked(now)).and_then(|f| f.locked_until))
     }
 
     /// Counts a wrong guess for `key`; returns the counter after it.
-    pub fn fail(&self, key: &K, now: DateTime<Utc>) -> Failures {
-        let Ok(mut counts) = self.counts.lock() else { return Failures::default() };
-        if counts.len() >= MAX_KEYS {
-            let policy = self.policy;
-            counts.retain(|_, f| f.is_locked(now) || f.standing(policy, now) > 0);
-        }
-        let after = counts.get(key).copied().unwrap_or_default().after_failure(self.policy, now);
-        counts.insert(key.clone(), after);
-        after
+    pub async fn fail(&self, key: &str, now: DateTime<Utc>) -> Result<Failures, AppError> {
+        let policy = self.policy;
+        Ok(self.update(key, now, move |before| Some(before.after_failure(policy, now))).await?.unwrap_or_default())
     }
 
     /// Counts a guess for `key` as wrong before it is checked, unless `key` is locked (then
-    /// `None`): both under one lock, so guesses made at once are counted one by one.
-    pub fn reserve(&self, key: &K, now: DateTime<Utc>) -> Option<Failures> {
-        let Ok(mut counts) = self.counts.lock() else { return None };
-        let before = counts.get(key).copied().unwrap_or_default();
-        if before.is_locked(now) {
-            return None;
-        }
-        if counts.len() >= MAX_KEYS {
-            let policy = self.policy;
-            counts.retain(|_, f| f.is_locked(now) || f.standing(policy, now) > 0);
-        }
-        let after = before.after_failure(self.policy, now);
-        counts.insert(key.clone(), after);
-        Some(after)
+    /// `None`): both in one step, so guesses made at once are counted one by one.
+    pub async fn reserve(&self, key: &str, now: DateTime<Utc>) -> Result<Option<Failures>, AppError> {
+        let policy = self.policy;
+        self.update(key, now, move |before| (!before.is_locked(now)).then(|| before.after_failure(policy, now))).await
     }
 
     /// Takes back one reserved guess that turned out right (and the lock it may have caused).
-    pub fn forgive(&self, key: &K) {
-        if let Ok(mut counts) = self.counts.lock() {
-            if let Some(f) = counts.get_mut(key) {
-                f.count = f.count.saturating_sub(1);
-                if f.count < self.policy.limit {
-                    f.locked_until = None;
-                }
+    pub async fn forgive(&self, key: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        let limit = self.policy.limit;
+        self.update(key, now, move |mut f| {
+            f.count = f.count.saturating_sub(1);
+            if f.count < limit {
+                f.locked_until = None;
             }
-        }
+            Some(f)
+        })
+        .await
+        .map(drop)
     }
 
-    /// Forgets `key`'s wrong guesses (after a right one).
-    pub fn clear(&self, key: &K) {
-        if let Ok(mut counts) = self.counts.lock() {
-            counts.remove(key);
+    /// Applies `change` to `key`'s counter in one step; returns the counter after it, or
+    /// `None` when `change` left it as it was.
+    async fn update(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        change: impl FnOnce(Failures) -> Option<Failures> + Send + 'static,
+    ) -> Result<Option<Failures>, AppError> {
+        match &self.kept {
+            Kept::Memory(counts) => {
+                let Ok(mut counts) = counts.lock() else { return Ok(None) };
+                if counts.len() >= MAX_KEYS {
+                    let policy = self.policy;
+                    counts.retain(|_, f| f.is_locked(now) || f.standing(policy, now) > 0);
+                }
+                let after = change(counts.get(key).copied().unwrap_or_default());
+                if let Some(after) = after {
+                    counts.insert(key.to_string(), after);
+                }
+                Ok(after)
+            }
+            Kept::Store(store) => store.change_failures(self.scope, key, self.policy, now, change).await,
         }
     }
 }
@@ -130,28 +160,46 @@ impl<K: Eq + Hash + Clone> FailureCounts<K> {
 /// stores nothing and never reaches the writer.
 #[derive(Clone, Debug)]
 pub struct WrongCodes {
-    by_client: FailureCounts<IpAddr>,
-    by_email: FailureCounts<String>,
+    by_client: FailureCounts,
+    by_email: FailureCounts,
 }
 
 impl WrongCodes {
-    /// `per_email` and `per_client` wrong codes an hour.
-    pub fn new(per_email: u32, per_client: u32) -> Self {
+    /// `per_email` and `per_client` wrong codes an hour, kept as [`FailureCounts::new`] says.
+    pub fn new(per_email: u32, per_client: u32, store: &Store) -> Self {
         let policy = |limit| Policy { limit, lock_for: Duration::hours(1) };
-        Self { by_client: FailureCounts::new(policy(per_client)), by_email: FailureCounts::new(policy(per_email)) }
+        Self {
+            by_client: FailureCounts::new(policy(per_client), "wrong_code_client", store),
+            by_email: FailureCounts::new(policy(per_email), "wrong_code_email", store),
+        }
     }
 
     /// Until when this client or this email may not try a code, if either is locked.
-    pub fn locked_until(&self, client: IpAddr, email_key: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let by_client = self.by_client.locked_until(&client, now);
-        let by_email = self.by_email.locked_until(&email_key.to_string(), now);
-        by_client.max(by_email)
+    pub async fn locked_until(
+        &self,
+        client: IpAddr,
+        email_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, AppError> {
+        let by_client = self.by_client.locked_until(&client.to_string(), now).await?;
+        let by_email = self.by_email.locked_until(email_key, now).await?;
+        Ok(by_client.max(by_email))
+    }
+
+    /// The same limits in this server's memory, whatever the database.
+    pub fn in_memory(per_email: u32, per_client: u32) -> Self {
+        let policy = |limit| Policy { limit, lock_for: Duration::hours(1) };
+        Self {
+            by_client: FailureCounts::in_memory(policy(per_client), "wrong_code_client"),
+            by_email: FailureCounts::in_memory(policy(per_email), "wrong_code_email"),
+        }
     }
 
     /// Counts a wrong code for both.
-    pub fn failed(&self, client: IpAddr, email_key: &str, now: DateTime<Utc>) {
-        self.by_client.fail(&client, now);
-        self.by_email.fail(&email_key.to_string(), now);
+    pub async fn failed(&self, client: IpAddr, email_key: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        self.by_client.fail(&client.to_string(), now).await?;
+        self.by_email.fail(email_key, now).await?;
+        Ok(())
     }
 }
 
@@ -188,9 +236,9 @@ impl Default for LimitSettings {
 }
 
 impl LimitSettings {
-    /// The wrong-code counters these settings describe.
-    pub fn wrong_codes(&self) -> WrongCodes {
-        WrongCodes::new(self.wrong_codes_per_email, self.wrong_codes_per_client)
+    /// The wrong-code counters these settings describe, for `store`'s database.
+    pub fn wrong_codes(&self, store: &Store) -> WrongCodes {
+        WrongCodes::new(self.wrong_codes_per_email, self.wrong_codes_per_client, store)
     }
 }
 
@@ -235,45 +283,44 @@ mod tests {
         assert!(!next.is_locked(now() + Duration::minutes(18)));
     }
 
-    #[test]
-    fn counts_are_kept_apart_by_key() {
-        let counts = FailureCounts::new(POLICY);
+    #[tokio::test]
+    async fn counts_are_kept_apart_by_key() {
+        let counts = FailureCounts::in_memory(POLICY, "test");
         for _ in 0..3 {
-            counts.fail(&"a", now());
+            counts.fail("a", now()).await.unwrap();
         }
-        assert!(counts.locked_until(&"a", now()).is_some());
-        assert!(counts.locked_until(&"b", now()).is_none());
-        counts.clear(&"a");
-        assert!(counts.locked_until(&"a", now()).is_none());
+        assert!(counts.locked_until("a", now()).await.unwrap().is_some());
+        assert!(counts.locked_until("b", now()).await.unwrap().is_none());
     }
 
-    #[test]
-    fn a_reserved_guess_counts_at_once_and_is_forgiven_when_right() {
-        let counts = FailureCounts::new(POLICY);
-        assert_eq!(counts.reserve(&"a", now()).map(|f| f.count), Some(1));
-        assert_eq!(counts.reserve(&"a", now()).map(|f| f.count), Some(2));
-        assert_eq!(counts.reserve(&"a", now()).map(|f| f.count), Some(3), "the third locks…");
-        assert_eq!(counts.reserve(&"a", now()), None, "…so a fourth at once is refused before it is checked");
-        counts.forgive(&"a");
-        assert_eq!(counts.reserve(&"a", now()).map(|f| f.count), Some(3), "a right guess gives its place back");
+    #[tokio::test]
+    async fn a_reserved_guess_counts_at_once_and_is_forgiven_when_right() {
+        let counts = FailureCounts::in_memory(POLICY, "test");
+        let reserve = || async { counts.reserve("a", now()).await.unwrap().map(|f| f.count) };
+        assert_eq!(reserve().await, Some(1));
+        assert_eq!(reserve().await, Some(2));
+        assert_eq!(reserve().await, Some(3), "the third locks…");
+        assert_eq!(reserve().await, None, "…so a fourth at once is refused before it is checked");
+        counts.forgive("a", now()).await.unwrap();
+        assert_eq!(reserve().await, Some(3), "a right guess gives its place back");
     }
 
-    #[test]
-    fn wrong_codes_lock_an_email_whatever_the_address_and_an_address_whatever_the_email() {
-        let limits = WrongCodes::new(2, 3);
+    #[tokio::test]
+    async fn wrong_codes_lock_an_email_whatever_the_address_and_an_address_whatever_the_email() {
+        let limits = WrongCodes::in_memory(2, 3);
         let ip = |n: u8| IpAddr::from([10, 0, 0, n]);
-        limits.failed(ip(1), "a@nhs.net", now());
-        limits.failed(ip(2), "a@nhs.net", now());
-        assert!(limits.locked_until(ip(9), "a@nhs.net", now()).is_some(), "the email is locked");
-        assert!(limits.locked_until(ip(9), "b@nhs.net", now()).is_none());
+        let locked = |ip, email: &'static str| {
+            let limits = limits.clone();
+            async move { limits.locked_until(ip, email, now()).await.unwrap() }
+        };
+        limits.failed(ip(1), "a@nhs.net", now()).await.unwrap();
+        limits.failed(ip(2), "a@nhs.net", now()).await.unwrap();
+        assert!(locked(ip(9), "a@nhs.net").await.is_some(), "the email is locked");
+        assert!(locked(ip(9), "b@nhs.net").await.is_none());
         for n in 0..3 {
-            limits.failed(ip(5), &format!("p{n}@nhs.net"), now());
+            limits.failed(ip(5), &format!("p{n}@nhs.net"), now()).await.unwrap();
         }
-        assert!(limits.locked_until(ip(5), "new@nhs.net", now()).is_some(), "the address is locked");
-        assert_eq!(
-            limits.locked_until(ip(5), "new@nhs.net", now()),
-            Some(now() + Duration::hours(1)),
-            "for an hour"
-        );
+        assert!(locked(ip(5), "new@nhs.net").await.is_some(), "the address is locked");
+        assert_eq!(locked(ip(5), "new@nhs.net").await, Some(now() + Duration::hours(1)), "for an hour");
     }
 }

@@ -175,7 +175,7 @@ pub async fn check_password(
     let in_a_row = match (&counter, record) {
         (Counter::Device { id_hash }, _) => store.reserve_device_attempt(id_hash, ACCOUNT, now).await.map_err(unavailable)?,
         (Counter::Account, record) => {
-            let from_client = throttle.reserve(attempt.client, now);
+            let from_client = throttle.reserve(attempt.client, now).await.map_err(unavailable)?;
             match (from_client, record) {
                 (None, _) => None,
                 (Some(_), Some(record)) => store.reserve_login_attempt(record.id, ACCOUNT, now).await.map_err(unavailable)?,
@@ -195,7 +195,7 @@ pub async fn check_password(
                     true
                 }
                 Counter::Account => {
-                    throttle.forgive(attempt.client);
+                    throttle.forgive(attempt.client, now).await.map_err(unavailable)?;
                     store.login_succeeded(record.id).await.map_err(unavailable)?;
                     false
                 }

@@ -1,7 +1,8 @@
 //! Slowing down password guessing. Every wrong password waits longer before its answer; five
 //! in a row lock the account for 15 minutes (a count kept in the database, so the lock holds
 //! across restarts, and which starts again once a lock has lapsed or after 15 quiet minutes);
-//! twenty from one client address lock that address (kept in memory).
+//! twenty from one client address lock that address (in memory on SQLite, in the database on
+//! PostgreSQL, so every instance counts them).
 //!
 //! A flood from many addresses cannot lock every coordinator out: a browser a coordinator has
 //! signed in on before carries a device cookie, and sign-in from it keeps a count of its own
@@ -10,6 +11,8 @@
 //! their usual browser still signs in while an attack on their account goes on.
 
 use super::limits::{FailureCounts, Policy};
+use crate::errors::AppError;
+use crate::store::Store;
 use chrono::{DateTime, Duration, Utc};
 use std::net::IpAddr;
 
@@ -32,33 +35,38 @@ pub fn delay_after(failures: u32) -> std::time::Duration {
     std::time::Duration::from_millis(millis.min(4000))
 }
 
-/// Wrong passwords by client address (in memory, per server).
+/// Wrong passwords by client address (in memory on SQLite, shared by every instance on
+/// PostgreSQL: see [`FailureCounts`]).
 #[derive(Clone, Debug)]
 pub struct Throttle {
-    by_client: FailureCounts<IpAddr>,
-}
-
-impl Default for Throttle {
-    fn default() -> Self {
-        Self { by_client: FailureCounts::new(CLIENT) }
-    }
+    by_client: FailureCounts,
 }
 
 impl Throttle {
+    /// The client-address throttle for `store`'s database.
+    pub fn new(store: &Store) -> Self {
+        Self { by_client: FailureCounts::new(CLIENT, "sign_in_client", store) }
+    }
+
+    /// The same throttle in this server's memory, whatever the database.
+    pub fn in_memory() -> Self {
+        Self { by_client: FailureCounts::in_memory(CLIENT, "sign_in_client") }
+    }
+
     /// Whether sign-in is locked for this client address.
-    pub fn is_locked(&self, client: IpAddr, now: DateTime<Utc>) -> bool {
-        self.by_client.locked_until(&client, now).is_some()
+    pub async fn is_locked(&self, client: IpAddr, now: DateTime<Utc>) -> Result<bool, AppError> {
+        Ok(self.by_client.locked_until(&client.to_string(), now).await?.is_some())
     }
 
     /// Counts an attempt from this address as wrong before its password is checked; `None`
     /// when the address is locked. Returns its failures in a row.
-    pub fn reserve(&self, client: IpAddr, now: DateTime<Utc>) -> Option<u32> {
-        self.by_client.reserve(&client, now).map(|f| f.count)
+    pub async fn reserve(&self, client: IpAddr, now: DateTime<Utc>) -> Result<Option<u32>, AppError> {
+        Ok(self.by_client.reserve(&client.to_string(), now).await?.map(|f| f.count))
     }
 
     /// Takes back a reserved attempt whose password was right.
-    pub fn forgive(&self, client: IpAddr) {
-        self.by_client.forgive(&client);
+    pub async fn forgive(&self, client: IpAddr, now: DateTime<Utc>) -> Result<(), AppError> {
+        self.by_client.forgive(&client.to_string(), now).await
     }
 }
 
@@ -76,28 +84,28 @@ mod tests {
         assert_eq!(waits, [250, 500, 1000, 2000, 4000, 4000, 4000]);
     }
 
-    #[test]
-    fn twenty_failures_from_one_client_lock_that_client() {
-        let t = Throttle::default();
+    #[tokio::test]
+    async fn twenty_failures_from_one_client_lock_that_client() {
+        let t = Throttle::in_memory();
         let now = Utc::now();
         for _ in 0..19 {
-            assert!(t.reserve(ip(1), now).is_some());
+            assert!(t.reserve(ip(1), now).await.unwrap().is_some());
         }
-        assert!(!t.is_locked(ip(1), now));
-        assert_eq!(t.reserve(ip(1), now), Some(20));
-        assert!(t.is_locked(ip(1), now));
-        assert_eq!(t.reserve(ip(1), now), None);
-        assert!(!t.is_locked(ip(2), now));
+        assert!(!t.is_locked(ip(1), now).await.unwrap());
+        assert_eq!(t.reserve(ip(1), now).await.unwrap(), Some(20));
+        assert!(t.is_locked(ip(1), now).await.unwrap());
+        assert_eq!(t.reserve(ip(1), now).await.unwrap(), None);
+        assert!(!t.is_locked(ip(2), now).await.unwrap());
     }
 
-    #[test]
-    fn a_client_lock_lifts_after_fifteen_minutes() {
-        let t = Throttle::default();
+    #[tokio::test]
+    async fn a_client_lock_lifts_after_fifteen_minutes() {
+        let t = Throttle::in_memory();
         let now = Utc::now();
         for _ in 0..20 {
-            t.reserve(ip(1), now);
+            t.reserve(ip(1), now).await.unwrap();
         }
-        assert!(t.is_locked(ip(1), now + Duration::minutes(14)));
-        assert!(!t.is_locked(ip(1), now + Duration::minutes(15)));
+        assert!(t.is_locked(ip(1), now + Duration::minutes(14)).await.unwrap());
+        assert!(!t.is_locked(ip(1), now + Duration::minutes(15)).await.unwrap());
     }
 }

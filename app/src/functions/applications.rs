@@ -122,11 +122,11 @@ mod server_side {
     ) -> Result<ApplicationOutcome, AppError> {
         if let Some(code) = &app.attendance_code {
             let email_key = app.email.key();
-            if let Some(until) = state.wrong_codes.locked_until(client, &email_key, now) {
+            if let Some(until) = state.wrong_codes.locked_until(client, &email_key, now).await? {
                 return Err(AppError::TooManyAttempts(too_many_codes(until)));
             }
             if !state.store.attendance_code_accepted(code, now).await? {
-                state.wrong_codes.failed(client, &email_key, now);
+                state.wrong_codes.failed(client, &email_key, now).await?;
                 return Err(AppError::invalid("attendance_code", UNKNOWN_CODE_MESSAGE));
             }
         }

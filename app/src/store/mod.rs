@@ -1,19 +1,36 @@
 //! The store: every SQL statement of enrol lives below this module (server only).
 //!
 //! `Store` is what the rest of the code holds: reads here, changes in `writes.rs`, each change
-//! one step of the allocation workflow (`crate::workflow`) in one transaction. It dispatches
-//! to one module per database backend, which implements the workflow's `Rows` and the reads;
-//! the rules, the wording, the audit entries and the events stay above the backend.
+//! one step of the allocation workflow (`crate::workflow`) in one transaction of the writer
+//! (`writer.rs`). The SQL is written once for both databases (`db.rs` runs it on either):
+//! `rows.rs` implements the workflow's `Rows`, and one module per subject holds the reads.
+//! What differs between the databases — opening, migrating, the writer's lock, hearing of
+//! other instances' changes — is in `sqlite.rs` and `postgres.rs`. The rules, the wording,
+//! the audit entries and the events stay above all of it, in `workflow/`.
 
+mod admin;
+mod cohorts;
+mod coordinators;
+mod course;
+pub mod db;
+mod events;
+mod limits;
+mod postgres;
+pub mod rows;
 mod sqlite;
+mod tasters;
+#[doc(hidden)]
+pub mod testing;
+mod writer;
 mod writes;
+mod zoom;
 
 pub use crate::workflow::applications::{DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
 pub use crate::workflow::rows::{AttendanceSource, AuditEntry, CohortUpdate, NewCohort, NewTaster, TasterChange};
 pub use crate::workflow::Settings as StoreSettings;
-pub use sqlite::coordinators::{DeviceRecord, LoginRecord, SessionRecord};
+pub use coordinators::{DeviceRecord, LoginRecord, SessionRecord};
 
-use crate::auth::limits::Policy;
+use crate::auth::limits::{Failures, Policy};
 use crate::domain::application::FormOptions;
 use crate::errors::AppError;
 use crate::models::{
@@ -27,10 +44,11 @@ use tokio::sync::watch;
 /// Where the embedded database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/enrol.db";
 
-/// A connection pool to the configured database, and its single writer.
+/// A connection pool to the configured database, and this instance's single writer.
 #[derive(Clone, Debug)]
 pub struct Store {
-    backend: Backend,
+    db: db::Db,
+    writer: writer::Writer,
     settings: StoreSettings,
     /// The last write probe's time and outcome (see [`Store::can_write`]).
     last_probe: std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, bool)>>>,
@@ -40,15 +58,10 @@ pub struct Store {
 /// flood of commits.
 const PROBE_REUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
-#[derive(Clone, Debug)]
-enum Backend {
-    Sqlite(sqlite::Sqlite),
-}
-
 /// Why the store could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("DATABASE_URL must start with sqlite:// (PostgreSQL support is not available yet), got {0:?}")]
+    #[error("DATABASE_URL must start with sqlite:// or postgres://, got {0:?}")]
     UnsupportedUrl(String),
     #[error("could not open the database: {0}")]
     Connect(#[from] sqlx::Error),
@@ -56,15 +69,6 @@ pub enum OpenError {
     Folder { path: String, source: std::io::Error },
     #[error("could not apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-}
-
-/// Runs `$body` with the backend's handle bound to `$db`.
-macro_rules! on_backend {
-    ($store:expr, $db:ident => $body:expr) => {
-        match &$store.backend {
-            Backend::Sqlite($db) => $body,
-        }
-    };
 }
 
 impl Store {
@@ -75,11 +79,14 @@ impl Store {
 
     /// Opens (creating if needed) and migrates the database at `url`.
     pub async fn open_with(url: &str, settings: StoreSettings) -> Result<Self, OpenError> {
-        if url.starts_with("sqlite:") {
-            Ok(Self { backend: Backend::Sqlite(sqlite::Sqlite::open(url).await?), settings, last_probe: Default::default() })
+        let (db, writer) = if url.starts_with("sqlite:") {
+            sqlite::open(url).await?
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            postgres::open(url).await?
         } else {
-            Err(OpenError::UnsupportedUrl(redact(url)))
-        }
+            return Err(OpenError::UnsupportedUrl(redact(url)));
+        };
+        Ok(Self { db, writer, settings, last_probe: Default::default() })
     }
 
     /// The settings the store was opened with.
@@ -89,7 +96,13 @@ impl Store {
 
     /// Checks the database answers a trivial query.
     pub async fn ping(&self) -> Result<(), AppError> {
-        on_backend!(self, db => db.ping().await)
+        db::sql("SELECT 1").execute(&self.db).await?;
+        Ok(())
+    }
+
+    /// Which database the store runs on.
+    pub fn dialect(&self) -> db::Dialect {
+        self.db.dialect()
     }
 
     /// Whether a change can be committed now: a real write through the writer (its outcome
@@ -101,7 +114,7 @@ impl Store {
                 return ok;
             }
         }
-        let ok = on_backend!(self, db => db.writer.probe().await).is_ok();
+        let ok = self.writer.probe().await.is_ok();
         if let Ok(mut last) = self.last_probe.lock() {
             *last = Some((std::time::Instant::now(), ok));
         }
@@ -112,10 +125,18 @@ impl Store {
     /// a read-only file or a full disk would), until [`Store::lose_writer_connection`].
     #[doc(hidden)]
     pub async fn refuse_writes(&self) -> Result<(), AppError> {
-        on_backend!(self, db => db.writer.write(chrono::Utc::now(), |conn, _| Box::pin(async move {
-            sqlx::query("PRAGMA query_only = ON").execute(conn).await?;
-            Ok(())
-        })).await)?;
+        self.writer
+            .write(chrono::Utc::now(), |mut conn, _| {
+                Box::pin(async move {
+                    let refuse = match conn.dialect() {
+                        db::Dialect::Sqlite => "PRAGMA query_only = ON",
+                        db::Dialect::Postgres => "SET SESSION default_transaction_read_only = on",
+                    };
+                    conn.batch(refuse).await?;
+                    Ok(())
+                })
+            })
+            .await?;
         self.forget_probe();
         Ok(())
     }
@@ -123,7 +144,7 @@ impl Store {
     /// Fault injection for tests: the writer loses its connection, as if the database went away.
     #[doc(hidden)]
     pub async fn lose_writer_connection(&self) {
-        on_backend!(self, db => db.writer.lose_connection().await);
+        self.writer.lose_connection().await;
         self.forget_probe();
     }
 
@@ -135,58 +156,56 @@ impl Store {
 
     /// Closes every connection; later calls fail with `Unavailable`.
     pub async fn close(&self) {
-        on_backend!(self, db => db.pool.close().await)
+        self.db.close().await
     }
 
     /// Ticks after every committed change that recorded events: a follower then reads them
     /// with [`Store::events_after`].
     pub fn changes(&self) -> watch::Receiver<u64> {
-        on_backend!(self, db => db.writer.commits())
+        self.writer.commits()
     }
 
     /// The events recorded after `after` (an event id), oldest first, at most `limit`.
     pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Recorded>, AppError> {
-        on_backend!(self, db => sqlite::events::after(&db.pool, after, limit).await)
+        events::after(&self.db, after, limit).await
     }
 
     /// The id of the newest event (0 when there is none).
     pub async fn last_event_id(&self) -> Result<i64, AppError> {
-        on_backend!(self, db => sqlite::events::last_id(&db.pool).await)
+        events::last_id(&self.db).await
     }
 
     /// An application's status, by its private token (the status page).
     pub async fn application_status(&self, token: &str) -> Result<ApplicationStatus, AppError> {
-        on_backend!(self, db => {
-            let mut conn = db.pool.acquire().await?;
-            let mut rows = sqlite::rows::SqliteRows(&mut conn);
-            crate::workflow::applications::status(&mut rows, crate::workflow::rows::Key::Token(token)).await
-        })
+        let mut pooled = self.db.acquire().await?;
+        let mut rows = rows::SqlRows(pooled.conn());
+        crate::workflow::applications::status(&mut rows, crate::workflow::rows::Key::Token(token)).await
     }
 
     /// The course and its page sections, if a course exists.
     pub async fn course(&self) -> Result<Option<Course>, AppError> {
-        on_backend!(self, db => sqlite::course::load(&db.pool).await)
+        course::load(&self.db).await
     }
 
     /// Taster sessions that have not ended by `now`, earliest first.
     pub async fn upcoming_tasters(&self, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
-        on_backend!(self, db => sqlite::tasters::ending_after(&db.pool, now).await)
+        tasters::ending_after(&self.db, now).await
     }
 
     /// One taster session by id.
     pub async fn taster(&self, id: i64) -> Result<Option<TasterSession>, AppError> {
-        on_backend!(self, db => sqlite::tasters::get(&db.pool, id).await)
+        tasters::get(&self.db, id).await
     }
 
     /// Every taster session, past and future, earliest first.
     pub async fn all_tasters(&self) -> Result<Vec<TasterSession>, AppError> {
-        on_backend!(self, db => sqlite::tasters::all(&db.pool).await)
+        tasters::all(&self.db).await
     }
 
     /// Scheduled taster sessions that have started by `now` (an applicant may have attended),
     /// most recent first.
     pub async fn attended_tasters(&self, now: DateTime<Utc>) -> Result<Vec<TasterSession>, AppError> {
-        on_backend!(self, db => sqlite::tasters::started_before(&db.pool, now).await)
+        tasters::started_before(&self.db, now).await
     }
 
     /// The start, end and attendance code of the last session that started before `now`.
@@ -194,13 +213,13 @@ impl Store {
         &self,
         now: DateTime<Utc>,
     ) -> Result<Option<(DateTime<Utc>, DateTime<Utc>, String)>, AppError> {
-        on_backend!(self, db => sqlite::tasters::latest_past_code(&db.pool, now).await)
+        tasters::latest_past_code(&self.db, now).await
     }
 
     /// Whether an attendance code (by its key) proves presence at `now`: a read, so a wrong code
     /// is refused without a turn on the writer (which checks again as it stores).
     pub async fn attendance_code_accepted(&self, code_key: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
-        let session = on_backend!(self, db => sqlite::tasters::by_code(&db.pool, code_key).await)?;
+        let session = tasters::by_code(&self.db, code_key).await?;
         Ok(session.is_some_and(|(starts_at, ends_at, cancelled)| {
             crate::domain::attendance_code::code_accepted(starts_at, ends_at, cancelled, now)
         }))
@@ -208,72 +227,113 @@ impl Store {
 
     /// Whether any taster session or cohort exists (demo data is only seeded into an empty store).
     pub async fn has_schedule(&self) -> Result<bool, AppError> {
-        on_backend!(self, db => sqlite::tasters::has_schedule(&db.pool).await)
+        tasters::has_schedule(&self.db).await
     }
 
     /// Cohorts in order of their first meeting, with meetings and places remaining.
     pub async fn cohorts(&self, include_drafts: bool) -> Result<Vec<Cohort>, AppError> {
-        on_backend!(self, db => {
-            let mut conn = db.pool.acquire().await?;
-            sqlite::cohorts::list(&mut conn, include_drafts).await
-        })
+        let mut pooled = self.db.acquire().await?;
+        cohorts::list(&mut pooled.conn(), include_drafts).await
     }
 
     /// What the joining form's checks need: the open cohorts of the current intake and the
     /// sessions that started before `until` (ids only: one light query each).
     pub async fn form_options(&self, until: DateTime<Utc>) -> Result<FormOptions, AppError> {
-        on_backend!(self, db => sqlite::tasters::form_options(&db.pool, until).await)
+        tasters::form_options(&self.db, until).await
     }
 
     /// Every published cohort's places, earliest first (one cheap query).
     pub async fn places_figures(&self) -> Result<Vec<PlacesFigure>, AppError> {
-        on_backend!(self, db => sqlite::cohorts::places_figures(&db.pool).await)
+        cohorts::places_figures(&self.db).await
     }
 
     /// Adds a coordinator account (audited when an admin adds it); returns its id.
     pub async fn create_coordinator(&self, coordinator: &NewCoordinator, actor: Actor) -> Result<i64, AppError> {
-        on_backend!(self, db => sqlite::coordinators::insert(&db.pool, coordinator, actor.coordinator()).await)
+        coordinators::insert(&self.db, coordinator, actor.coordinator()).await
     }
 
     /// The account with this email address, for signing in.
     pub async fn login_record(&self, email: &str) -> Result<Option<LoginRecord>, AppError> {
-        on_backend!(self, db => sqlite::coordinators::login_record(&db.pool, email).await)
+        coordinators::login_record(&self.db, email).await
     }
 
     /// Counts an attempt on the account as a wrong password before it is checked, unless the
     /// account is locked (`None`); returns its count in a row. One step on the writer, so
     /// attempts made at once are counted one by one (and nobody watching hears of it).
-    pub async fn reserve_login_attempt(&self, id: i64, policy: Policy, now: DateTime<Utc>) -> Result<Option<u32>, AppError> {
-        on_backend!(self, db => db
-            .writer
-            .write_unseen(now, move |conn, now| Box::pin(sqlite::coordinators::reserve_login_attempt(conn, id, policy, now)))
-            .await)
+    pub async fn reserve_login_attempt(
+        &self,
+        id: i64,
+        policy: Policy,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u32>, AppError> {
+        self.writer
+            .write_unseen(now, move |mut conn, now| {
+                Box::pin(async move { coordinators::reserve_login_attempt(&mut conn, id, policy, now).await })
+            })
+            .await
     }
 
     /// [`Store::reserve_login_attempt`] for a known browser's own count.
-    pub async fn reserve_device_attempt(&self, id_hash: &str, policy: Policy, now: DateTime<Utc>) -> Result<Option<u32>, AppError> {
+    pub async fn reserve_device_attempt(
+        &self,
+        id_hash: &str,
+        policy: Policy,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u32>, AppError> {
         let id_hash = id_hash.to_string();
-        on_backend!(self, db => db
-            .writer
-            .write_unseen(now, move |conn, now| Box::pin(async move {
-                sqlite::coordinators::reserve_device_attempt(conn, &id_hash, policy, now).await
-            }))
-            .await)
+        self.writer
+            .write_unseen(now, move |mut conn, now| {
+                Box::pin(async move { coordinators::reserve_device_attempt(&mut conn, &id_hash, policy, now).await })
+            })
+            .await
+    }
+
+    /// A counter of wrong guesses kept in the database (see `auth::limits::FailureCounts`).
+    pub async fn failures(&self, scope: &str, key: &str) -> Result<Option<Failures>, AppError> {
+        limits::get(&self.db, scope, key).await
+    }
+
+    /// Applies `change` to a counter of wrong guesses kept in the database, in one step: on
+    /// SQLite a step of the writer, on PostgreSQL a transaction holding the counter's row.
+    pub async fn change_failures(
+        &self,
+        scope: &'static str,
+        key: &str,
+        policy: Policy,
+        now: DateTime<Utc>,
+        change: impl FnOnce(Failures) -> Option<Failures> + Send + 'static,
+    ) -> Result<Option<Failures>, AppError> {
+        let key = key.to_string();
+        match self.db.dialect() {
+            db::Dialect::Sqlite => {
+                self.writer
+                    .write_unseen(now, move |mut conn, now| {
+                        Box::pin(async move { limits::change(&mut conn, scope, &key, policy, now, change).await })
+                    })
+                    .await
+            }
+            db::Dialect::Postgres => {
+                let mut tx = self.db.begin().await?;
+                let after = limits::change(&mut tx.conn(), scope, &key, policy, now, change).await?;
+                tx.commit().await?;
+                Ok(after)
+            }
+        }
     }
 
     /// Whether the demo account exists.
     pub async fn demo_account_exists(&self) -> Result<bool, AppError> {
-        on_backend!(self, db => sqlite::coordinators::demo_account_exists(&db.pool).await)
+        coordinators::demo_account_exists(&self.db).await
     }
 
     /// Ends every session of the demo account; returns how many.
     pub async fn end_demo_sessions(&self) -> Result<u64, AppError> {
-        on_backend!(self, db => sqlite::coordinators::end_demo_sessions(&db.pool).await)
+        coordinators::end_demo_sessions(&self.db).await
     }
 
     /// A browser a coordinator has signed in on, by its device secret's hash.
     pub async fn device(&self, id_hash: &str) -> Result<Option<DeviceRecord>, AppError> {
-        on_backend!(self, db => sqlite::coordinators::device(&db.pool, id_hash).await)
+        coordinators::device(&self.db, id_hash).await
     }
 
     /// Remembers a browser a coordinator signed in on; forgets those unused since `forget_before`.
@@ -284,17 +344,17 @@ impl Store {
         now: DateTime<Utc>,
         forget_before: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::coordinators::add_device(&db.pool, id_hash, coordinator_id, now, forget_before).await)
+        coordinators::add_device(&self.db, id_hash, coordinator_id, now, forget_before).await
     }
 
     /// Clears a known browser's count and notes its use.
     pub async fn device_succeeded(&self, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::coordinators::device_succeeded(&db.pool, id_hash, now).await)
+        coordinators::device_succeeded(&self.db, id_hash, now).await
     }
 
     /// Clears an account's failed sign-ins.
     pub async fn login_succeeded(&self, id: i64) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::coordinators::login_succeeded(&db.pool, id).await)
+        coordinators::login_succeeded(&self.db, id).await
     }
 
     /// Stores a sign-in session by the hash of its secret.
@@ -305,83 +365,83 @@ impl Store {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::coordinators::create_session(&db.pool, id_hash, coordinator_id, now, expires_at).await)
+        coordinators::create_session(&self.db, id_hash, coordinator_id, now, expires_at).await
     }
 
     /// The sign-in session with this secret hash.
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, AppError> {
-        on_backend!(self, db => sqlite::coordinators::session(&db.pool, id_hash).await)
+        coordinators::session(&self.db, id_hash).await
     }
 
     /// Records activity on a sign-in session.
     pub async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::coordinators::touch_session(&db.pool, id_hash, now).await)
+        coordinators::touch_session(&self.db, id_hash, now).await
     }
 
     /// Ends a sign-in session.
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), AppError> {
-        on_backend!(self, db => sqlite::coordinators::delete_session(&db.pool, id_hash).await)
+        coordinators::delete_session(&self.db, id_hash).await
     }
 
     /// Every coordinator account, with when it was disabled (if it was).
     pub async fn coordinators(&self) -> Result<Vec<(CoordinatorUser, Option<DateTime<Utc>>)>, AppError> {
-        on_backend!(self, db => sqlite::coordinators::list(&db.pool).await)
+        coordinators::list(&self.db).await
     }
 
     /// Disables (or re-enables) an account, ending its sessions; audited as `by`.
     pub async fn set_coordinator_disabled(&self, id: i64, disabled: bool, by: i64) -> Result<(), AppError> {
         let at = disabled.then(Utc::now);
-        on_backend!(self, db => sqlite::coordinators::set_disabled(&db.pool, id, at, by).await)
+        coordinators::set_disabled(&self.db, id, at, by).await
     }
 
     /// Sets a coordinator's own new password hash and ends their other sessions; audited.
     pub async fn change_password(&self, id: i64, password_hash: &str, keep_session: &str) -> Result<u64, AppError> {
-        on_backend!(self, db => sqlite::coordinators::change_password(&db.pool, id, password_hash, keep_session, Utc::now()).await)
+        coordinators::change_password(&self.db, id, password_hash, keep_session, Utc::now()).await
     }
 
     /// The audit log, newest first.
     pub async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditRow>, AppError> {
-        on_backend!(self, db => sqlite::coordinators::audit_log(&db.pool, limit, offset).await)
+        coordinators::audit_log(&self.db, limit, offset).await
     }
 
     /// Every taster session with its attendance code (coordinators only), newest first.
     pub async fn tasters_admin(&self) -> Result<Vec<TasterAdmin>, AppError> {
-        on_backend!(self, db => sqlite::admin::tasters(&db.pool).await)
+        admin::tasters(&self.db).await
     }
 
     /// One taster session with its attendance code (coordinators only).
     pub async fn taster_admin(&self, id: i64) -> Result<Option<TasterAdmin>, AppError> {
-        on_backend!(self, db => sqlite::admin::taster(&db.pool, id).await)
+        admin::taster(&self.db, id).await
     }
 
     /// Every cohort, drafts too, with allocated, offered and waiting counts.
     pub async fn cohorts_admin(&self) -> Result<Vec<CohortAdmin>, AppError> {
-        on_backend!(self, db => sqlite::admin::cohorts(&db.pool).await)
+        admin::cohorts(&self.db).await
     }
 
     /// The applications table.
     pub async fn applications(&self, filter: &ApplicationFilter) -> Result<Vec<ApplicationRow>, AppError> {
-        on_backend!(self, db => sqlite::admin::applications(&db.pool, filter).await)
+        admin::applications(&self.db, filter).await
     }
 
     /// Everything about one application.
     pub async fn application_detail(&self, id: i64) -> Result<Option<ApplicationDetail>, AppError> {
-        on_backend!(self, db => sqlite::admin::application(&db.pool, id).await)
+        admin::application(&self.db, id).await
     }
 
     /// Every uploaded report, newest first.
     pub async fn imports(&self) -> Result<Vec<ImportSummary>, AppError> {
-        on_backend!(self, db => sqlite::zoom::imports(&db.pool).await)
+        zoom::imports(&self.db).await
     }
 
     /// One report's match queue.
     pub async fn import(&self, id: i64) -> Result<Option<ImportDetail>, AppError> {
-        on_backend!(self, db => sqlite::zoom::import(&db.pool, id).await)
+        zoom::import(&self.db, id).await
     }
 
     /// The coordinators' dashboard figures.
     pub async fn dashboard(&self) -> Result<Dashboard, AppError> {
-        on_backend!(self, db => sqlite::admin::dashboard(&db.pool).await)
+        admin::dashboard(&self.db).await
     }
 }
 

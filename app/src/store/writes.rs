@@ -1,10 +1,9 @@
-//! The store's changes: each runs one step of the workflow (`crate::workflow`) in one
-//! transaction of the configured backend. On SQLite that is a job of the single writer (see
-//! `sqlite/writer.rs`); the step's rules, wording, audit entries and events are the
-//! workflow's, the SQL is the backend's `Rows`.
+//! The store's changes: each runs one step of the workflow (`crate::workflow`) as a job of
+//! this instance's single writer, in the writer's transaction (`writer.rs`); the step's rules,
+//! wording, audit entries and events are the workflow's, the SQL is `rows.rs`.
 
-use super::sqlite::rows::SqliteRows;
-use super::{Backend, Store};
+use super::rows::SqlRows;
+use super::Store;
 use crate::domain::application::NewApplication;
 use crate::domain::matching::best_match;
 use crate::domain::zoom_report::Report;
@@ -14,29 +13,30 @@ use crate::workflow::rows::{AttendanceSource, CohortUpdate, Key, NewCohort, NewT
 use crate::workflow::{applications, attendance, cohorts, tasters, Actor};
 use chrono::{DateTime, Utc};
 
-/// Runs `$body` as one write step at `$now`, with the backend's `Rows` bound to `$rows` and the
+/// Runs `$body` as one write step at `$now`, with the step's `Rows` bound to `$rows` and the
 /// writer's clock of record to `$at`.
 macro_rules! step {
     ($store:expr, $now:expr, |$rows:ident, $at:ident| $body:expr) => {
-        match &$store.backend {
-            Backend::Sqlite(db) => {
-                db.writer
-                    .write($now, move |conn, $at| {
-                        Box::pin(async move {
-                            let mut rows = SqliteRows(conn);
-                            let $rows = &mut rows;
-                            $body
-                        })
-                    })
-                    .await
-            }
-        }
+        $store
+            .writer
+            .write($now, move |conn, $at| {
+                Box::pin(async move {
+                    let mut rows = SqlRows(conn);
+                    let $rows = &mut rows;
+                    $body
+                })
+            })
+            .await
     };
 }
 
 impl Store {
     /// Rules 1, 2 and 6: stores a checked application and places it when its code is valid.
-    pub async fn submit_application(&self, app: NewApplication, now: DateTime<Utc>) -> Result<ApplicationOutcome, AppError> {
+    pub async fn submit_application(
+        &self,
+        app: NewApplication,
+        now: DateTime<Utc>,
+    ) -> Result<ApplicationOutcome, AppError> {
         step!(self, now, |rows, at| applications::submit(rows, app, at).await)
     }
 
@@ -58,13 +58,15 @@ impl Store {
     /// The applicant withdraws, by their status token.
     pub async fn withdraw(&self, token: &str, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
         let (token, settings) = (token.to_string(), self.settings);
-        step!(self, now, |rows, at| applications::withdraw(rows, Key::Token(&token), Actor::Applicant, settings, at).await)
+        step!(self, now, |rows, at| applications::withdraw(rows, Key::Token(&token), Actor::Applicant, settings, at)
+            .await)
     }
 
     /// A coordinator withdraws an application on the applicant's behalf (audited).
     pub async fn withdraw_by_id(&self, id: i64, by: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
         let settings = self.settings;
-        step!(self, now, |rows, at| applications::withdraw(rows, Key::Id(id), Actor::Coordinator(by), settings, at).await)
+        step!(self, now, |rows, at| applications::withdraw(rows, Key::Id(id), Actor::Coordinator(by), settings, at)
+            .await)
     }
 
     /// The applicant accepts an offered place.
@@ -86,7 +88,13 @@ impl Store {
     }
 
     /// A coordinator moves an allocated applicant to another cohort of the same intake.
-    pub async fn move_to_cohort(&self, id: i64, cohort_id: i64, by: i64, now: DateTime<Utc>) -> Result<ApplicationStatus, AppError> {
+    pub async fn move_to_cohort(
+        &self,
+        id: i64,
+        cohort_id: i64,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ApplicationStatus, AppError> {
         let settings = self.settings;
         step!(self, now, |rows, at| applications::move_to_cohort(rows, id, cohort_id, by, settings, at).await)
     }
@@ -98,7 +106,13 @@ impl Store {
     }
 
     /// A coordinator changes a cohort (name, capacity, status, meetings).
-    pub async fn update_cohort(&self, id: i64, update: CohortUpdate, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    pub async fn update_cohort(
+        &self,
+        id: i64,
+        update: CohortUpdate,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         let settings = self.settings;
         step!(self, now, |rows, at| cohorts::update_cohort(rows, id, &update, by, settings, at).await)
     }
@@ -116,7 +130,13 @@ impl Store {
     }
 
     /// A coordinator changes a taster session (details, cancellation, attendance code).
-    pub async fn change_taster(&self, id: i64, change: TasterChange, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    pub async fn change_taster(
+        &self,
+        id: i64,
+        change: TasterChange,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         step!(self, now, |rows, at| tasters::change_taster(rows, id, &change, by, at).await)
     }
 
@@ -130,7 +150,8 @@ impl Store {
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        step!(self, now, |rows, at| attendance::decide_attendee(rows, attendee_id, confirm, application_id, by, at).await)
+        step!(self, now, |rows, at| attendance::decide_attendee(rows, attendee_id, confirm, application_id, by, at)
+            .await)
     }
 
     /// Stores an uploaded Zoom report and its match queue; returns its id. Each attendee is
@@ -144,9 +165,7 @@ impl Store {
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<i64, AppError> {
-        let candidates = match &self.backend {
-            Backend::Sqlite(db) => super::sqlite::zoom::candidates(&db.pool).await?,
-        };
+        let candidates = super::zoom::candidates(&self.db).await?;
         let attendees = report.attendees.clone();
         let matches = tokio::task::spawn_blocking(move || {
             attendees.iter().map(|a| best_match(&a.name, a.email.as_deref(), &candidates)).collect::<Vec<_>>()

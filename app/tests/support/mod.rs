@@ -1,16 +1,19 @@
-//! A fresh SQLite store per test, and quick ways to fill it.
+//! A fresh store per test (SQLite, or PostgreSQL when `ENROL_TEST_DATABASE_URL` says so), and
+//! quick ways to fill it.
 
 #![allow(dead_code)]
 
 use app::domain::allocation::CohortChoice;
 use app::domain::application::{ApplicationInput, FormOptions, NewApplication};
 use app::models::CohortStatus;
+#[allow(unused_imports)]
+pub use app::store::db::{sql, sql_assembled, Db};
 use app::store::{NewCohort, NewTaster, Store, StoreSettings};
 use app::workflow::Actor;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tempfile::TempDir;
 
-/// A store in a temporary folder that lives as long as this value.
+/// A store on a fresh database that lives as long as this value.
 pub struct TestStore {
     pub store: Store,
     pub url: String,
@@ -24,15 +27,14 @@ impl TestStore {
 
     pub async fn with_settings(settings: StoreSettings) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let url = format!("sqlite://{}", dir.path().join("enrol.db").display());
+        let url = app::store::testing::fresh_database(dir.path()).await;
         let store = Store::open_with(&url, settings).await.expect("open store");
         Self { store, url, _dir: dir }
     }
 
-    /// A second, plain connection for looking at rows directly.
-    pub async fn raw(&self) -> sqlx::SqliteConnection {
-        use sqlx::Connection;
-        sqlx::SqliteConnection::connect(&self.url).await.expect("raw connection")
+    /// A second, plain pool for looking at rows directly (SQL with `$1` parameters).
+    pub async fn raw(&self) -> Db {
+        Db::connect(&self.url).await.expect("raw connection")
     }
 }
 
@@ -57,15 +59,19 @@ pub async fn add_cohort_with(
 ) -> i64 {
     let first = t0() + Duration::weeks(week + 1);
     store
-        .create_cohort(&NewCohort {
-            name: name.into(),
-            intake: "2027-03".into(),
-            capacity,
-            status,
-            meetings: (0..6)
-                .map(|w| (first + Duration::weeks(w), first + Duration::weeks(w) + Duration::hours(2)))
-                .collect(),
-        }, Actor::System, now)
+        .create_cohort(
+            &NewCohort {
+                name: name.into(),
+                intake: "2027-03".into(),
+                capacity,
+                status,
+                meetings: (0..6)
+                    .map(|w| (first + Duration::weeks(w), first + Duration::weeks(w) + Duration::hours(2)))
+                    .collect(),
+            },
+            Actor::System,
+            now,
+        )
         .await
         .expect("insert cohort")
 }
@@ -77,14 +83,18 @@ pub async fn add_taster(store: &Store, code: &str) -> i64 {
 
 pub async fn add_taster_at(store: &Store, code: &str, starts_at: DateTime<Utc>) -> i64 {
     store
-        .create_taster(&NewTaster {
-            starts_at,
-            ends_at: starts_at + Duration::hours(1),
-            zoom_url: "https://zoom.us/j/91273431323".into(),
-            meeting_id: "912 7343 1323".into(),
-            passcode: "114640".into(),
-            attendance_code: code.into(),
-        }, Actor::System, Utc::now())
+        .create_taster(
+            &NewTaster {
+                starts_at,
+                ends_at: starts_at + Duration::hours(1),
+                zoom_url: "https://zoom.us/j/91273431323".into(),
+                meeting_id: "912 7343 1323".into(),
+                passcode: "114640".into(),
+                attendance_code: code.into(),
+            },
+            Actor::System,
+            Utc::now(),
+        )
         .await
         .expect("insert taster")
 }
@@ -93,13 +103,16 @@ pub async fn add_taster_at(store: &Store, code: &str, starts_at: DateTime<Utc>) 
 pub async fn add_coordinator(store: &Store) -> i64 {
     let password_hash = app::auth::password::hash_password("a long test password").expect("hash");
     store
-        .create_coordinator(&app::store::NewCoordinator {
-            email: format!("coordinator{}@example.nhs.uk", rand_suffix()),
-            name: "Test Coordinator".into(),
-            role: app::models::Role::Coordinator,
-            password_hash,
-            demo: false,
-        }, Actor::System)
+        .create_coordinator(
+            &app::store::NewCoordinator {
+                email: format!("coordinator{}@example.nhs.uk", rand_suffix()),
+                name: "Test Coordinator".into(),
+                role: app::models::Role::Coordinator,
+                password_hash,
+                demo: false,
+            },
+            Actor::System,
+        )
         .await
         .expect("insert coordinator")
 }

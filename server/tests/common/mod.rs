@@ -1,11 +1,13 @@
-//! Starts the real router on port 0 against a fresh SQLite file, for tests that drive enrol
-//! over HTTP as a client would.
+//! Starts the real router on port 0 against a fresh database (SQLite, or PostgreSQL when
+//! `ENROL_TEST_DATABASE_URL` says so), for tests that drive enrol over HTTP as a client would.
 
 #![allow(dead_code)]
 
 use app::auth::limits::LimitSettings;
 use app::state::AppState;
+use app::store::db::{sql, Db};
 use app::store::Store;
+use futures::StreamExt;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 use tempfile::TempDir;
@@ -36,17 +38,24 @@ impl TestApp {
         Self::spawn_with(false, limits).await
     }
 
-    /// Starts a server on `dir`'s database (already there, or new), in demo mode or not.
-    pub async fn spawn_in(dir: TempDir, demo: bool) -> Self {
-        Self::start(dir, demo, LimitSettings::default()).await
+    /// Starts another server on the database (and folder) of a stopped one, in demo mode or not.
+    pub async fn spawn_again((url, dir): (String, TempDir), demo: bool) -> Self {
+        Self::start(url, dir, demo, LimitSettings::default()).await
+    }
+
+    /// Starts a second server (another instance) on this one's database.
+    pub async fn another_instance(&self) -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        Self::start(self.db_url.clone(), dir, false, LimitSettings::default()).await
     }
 
     async fn spawn_with(demo: bool, limits: LimitSettings) -> Self {
-        Self::start(tempfile::tempdir().expect("temporary folder"), demo, limits).await
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = app::store::testing::fresh_database(&dir.path().join("data")).await;
+        Self::start(url, dir, demo, limits).await
     }
 
-    async fn start(dir: TempDir, demo: bool, limits: LimitSettings) -> Self {
-        let url = format!("sqlite://{}", dir.path().join("data").join("enrol.db").display());
+    async fn start(url: String, dir: TempDir, demo: bool, limits: LimitSettings) -> Self {
         let store = Store::open(&url).await.expect("open the store");
         if demo {
             app::demo::seed(&store, chrono::Utc::now()).await.expect("seed demo data");
@@ -60,8 +69,8 @@ impl TestApp {
             store: store.clone(),
             live: live.clone(),
             demo,
-            throttle: Default::default(),
-            wrong_codes: limits.wrong_codes(),
+            throttle: app::auth::throttle::Throttle::new(&store),
+            wrong_codes: limits.wrong_codes(&store),
             limits,
             secure_cookies: false,
         };
@@ -80,16 +89,16 @@ impl TestApp {
         Self { addr, store, live, db_url: url, client, dir }
     }
 
-    /// Closes this server's database and hands back its folder, for a restart on the same data.
-    pub async fn into_dir(self) -> TempDir {
+    /// Closes this server's database and hands back where it was, for a restart on the same data.
+    pub async fn stop(self) -> (String, TempDir) {
         self.store.close().await;
-        self.dir
+        (self.db_url, self.dir)
     }
 
-    /// A plain connection to the database, for looking at rows and changing clocks.
-    pub async fn raw(&self) -> sqlx::SqliteConnection {
-        use sqlx::Connection;
-        sqlx::SqliteConnection::connect(&self.db_url).await.expect("raw connection")
+    /// A plain pool on the database, for looking at rows and changing clocks (SQL with `$1`
+    /// parameters, which both databases read).
+    pub async fn raw(&self) -> Db {
+        Db::connect(&self.db_url).await.expect("raw connection")
     }
 
     /// The absolute URL of `path` on this server.
@@ -101,21 +110,25 @@ impl TestApp {
     /// returns its id.
     pub async fn add_taster_at(&self, starts_at: chrono::DateTime<chrono::Utc>, code: &str) -> i64 {
         self.store
-            .create_taster(&app::store::NewTaster {
-                starts_at,
-                ends_at: starts_at + chrono::Duration::hours(1),
-                zoom_url: "https://zoom.us/j/91273431323".into(),
-                meeting_id: "912 7343 1323".into(),
-                passcode: "114640".into(),
-                attendance_code: code.into(),
-            }, app::workflow::Actor::System, chrono::Utc::now())
+            .create_taster(
+                &app::store::NewTaster {
+                    starts_at,
+                    ends_at: starts_at + chrono::Duration::hours(1),
+                    zoom_url: "https://zoom.us/j/91273431323".into(),
+                    meeting_id: "912 7343 1323".into(),
+                    passcode: "114640".into(),
+                    attendance_code: code.into(),
+                },
+                app::workflow::Actor::System,
+                chrono::Utc::now(),
+            )
             .await
             .expect("insert taster")
     }
 
     /// How many applications are stored.
     pub async fn application_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM application").fetch_one(&mut self.raw().await).await.unwrap()
+        sql("SELECT count(*) FROM application").scalar(&self.raw().await).await.unwrap()
     }
 
     /// Adds an open cohort of `capacity` places and a taster session (started an hour ago)
@@ -125,27 +138,35 @@ impl TestApp {
         let start = Utc::now() + Duration::weeks(6);
         let cohort = self
             .store
-            .create_cohort(&app::store::NewCohort {
-                name: "March 2027 · Monday evenings".into(),
-                intake: "2027-03".into(),
-                capacity,
-                status: app::models::CohortStatus::Open,
-                meetings: (0..6)
-                    .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
-                    .collect(),
-            }, app::workflow::Actor::System, chrono::Utc::now())
+            .create_cohort(
+                &app::store::NewCohort {
+                    name: "March 2027 · Monday evenings".into(),
+                    intake: "2027-03".into(),
+                    capacity,
+                    status: app::models::CohortStatus::Open,
+                    meetings: (0..6)
+                        .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
+                        .collect(),
+                },
+                app::workflow::Actor::System,
+                chrono::Utc::now(),
+            )
             .await
             .expect("insert cohort");
         let taster_start = Utc::now() - Duration::hours(1);
         self.store
-            .create_taster(&app::store::NewTaster {
-                starts_at: taster_start,
-                ends_at: taster_start + Duration::hours(1),
-                zoom_url: "https://zoom.us/j/91273431323".into(),
-                meeting_id: "912 7343 1323".into(),
-                passcode: "114640".into(),
-                attendance_code: code.into(),
-            }, app::workflow::Actor::System, chrono::Utc::now())
+            .create_taster(
+                &app::store::NewTaster {
+                    starts_at: taster_start,
+                    ends_at: taster_start + Duration::hours(1),
+                    zoom_url: "https://zoom.us/j/91273431323".into(),
+                    meeting_id: "912 7343 1323".into(),
+                    passcode: "114640".into(),
+                    attendance_code: code.into(),
+                },
+                app::workflow::Actor::System,
+                chrono::Utc::now(),
+            )
             .await
             .expect("insert taster");
         // The live figures refresh shortly after a change; wait until they know the cohort.
@@ -176,13 +197,16 @@ impl TestApp {
         let email = format!("{role}.{}@example.nhs.uk", rand_suffix());
         let password = "a long test password".to_string();
         self.store
-            .create_coordinator(&app::store::NewCoordinator {
-                email: email.clone(),
-                name: format!("Test {role}"),
-                role: app::models::Role::from_stored(role),
-                password_hash: app::auth::password::hash_password(&password).expect("hash"),
-                demo: false,
-            }, app::workflow::Actor::System)
+            .create_coordinator(
+                &app::store::NewCoordinator {
+                    email: email.clone(),
+                    name: format!("Test {role}"),
+                    role: app::models::Role::from_stored(role),
+                    password_hash: app::auth::password::hash_password(&password).expect("hash"),
+                    demo: false,
+                },
+                app::workflow::Actor::System,
+            )
             .await
             .expect("add coordinator");
         (email, password)
@@ -270,4 +294,53 @@ async fn answer(res: reqwest::Response) -> (u16, Option<String>, String) {
     let status = res.status().as_u16();
     let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
     (status, location, res.text().await.expect("body"))
+}
+
+/// Reads server-sent events from a response, one `(event, data)` at a time.
+pub struct Events {
+    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+impl Events {
+    pub async fn open(app: &TestApp) -> Self {
+        let res = app.client.get(app.url("/api/v1/events")).send().await.expect("connect");
+        assert_eq!(res.status().as_u16(), 200);
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        Self { body: res.bytes_stream().boxed(), buffer: String::new() }
+    }
+
+    pub async fn next(&mut self) -> (String, String) {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    block
+                        .lines()
+                        .filter_map(|l| l.strip_prefix(name))
+                        .map(str::trim_start)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                let (event, data) = (field("event:"), field("data:"));
+                if !event.is_empty() {
+                    return (event, data);
+                }
+                continue; // a keep-alive comment
+            }
+            let chunk = self.body.next().await.expect("the stream ended").expect("read");
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The next `places` event's figure for the first cohort.
+    pub async fn next_places(&mut self) -> i64 {
+        loop {
+            let (event, data) = self.next().await;
+            if event == "places" {
+                let snapshot: serde_json::Value = serde_json::from_str(&data).expect("JSON");
+                return snapshot["cohorts"][0]["places_remaining"].as_i64().expect("a figure");
+            }
+        }
+    }
 }

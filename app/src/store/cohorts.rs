@@ -1,11 +1,11 @@
 //! Cohorts and their meetings as pages list them, and the live counter's figures.
 
+use super::db::{sql, Conn, Db};
 use crate::domain::allocation::CohortPlaces;
 use crate::domain::uk_time::uk_range;
 use crate::errors::AppError;
 use crate::models::{Cohort, CohortStatus, Meeting, PlacesFigure};
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
@@ -27,22 +27,20 @@ struct MeetingRow {
 }
 
 /// Cohorts in order of their first meeting (drafts only when asked), with their meetings.
-pub async fn list(conn: &mut SqliteConnection, include_drafts: bool) -> Result<Vec<Cohort>, AppError> {
-    let rows = sqlx::query_as::<_, CohortRow>(
-        "SELECT c.id, c.name, c.intake, c.capacity, c.allocated_count, c.offered_count, c.status
+pub async fn list(conn: &mut Conn<'_>, include_drafts: bool) -> Result<Vec<Cohort>, AppError> {
+    let rows: Vec<CohortRow> =
+        sql("SELECT c.id, c.name, c.intake, c.capacity, c.allocated_count, c.offered_count, c.status
          FROM cohort c
-         WHERE c.status <> 'draft' OR ?
-         ORDER BY (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id), c.id",
-    )
-    .bind(include_drafts)
-    .fetch_all(&mut *conn)
-    .await?;
+         WHERE c.status <> 'draft' OR $1
+         ORDER BY (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id), c.id")
+        .bind(include_drafts)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut meetings: HashMap<i64, Vec<Meeting>> = HashMap::new();
-    let meeting_rows = sqlx::query_as::<_, MeetingRow>(
-        "SELECT cohort_id, starts_at, ends_at FROM cohort_meeting ORDER BY cohort_id, position",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let meeting_rows: Vec<MeetingRow> =
+        sql("SELECT cohort_id, starts_at, ends_at FROM cohort_meeting ORDER BY cohort_id, position")
+            .fetch_all(&mut *conn)
+            .await?;
     for m in meeting_rows {
         meetings.entry(m.cohort_id).or_default().push(Meeting {
             starts_at: m.starts_at,
@@ -78,13 +76,14 @@ fn places_of(row: &CohortRow) -> CohortPlaces {
 }
 
 /// Every published cohort's places, earliest first: what the live counter shows.
-pub async fn places_figures(pool: &SqlitePool) -> Result<Vec<PlacesFigure>, AppError> {
-    let rows: Vec<(i64, String, String, i64, i64, String)> = sqlx::query_as(
-        "SELECT c.id, c.name, c.intake, c.capacity, max(c.capacity - c.allocated_count - c.offered_count, 0), c.status
+pub async fn places_figures(db: &Db) -> Result<Vec<PlacesFigure>, AppError> {
+    let rows: Vec<(i64, String, String, i64, i64, String)> = sql("SELECT c.id, c.name, c.intake, c.capacity,
+                CASE WHEN c.capacity > c.allocated_count + c.offered_count
+                     THEN c.capacity - c.allocated_count - c.offered_count ELSE 0 END,
+                c.status
          FROM cohort c WHERE c.status <> 'draft'
-         ORDER BY (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id), c.id",
-    )
-    .fetch_all(pool)
+         ORDER BY (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id), c.id")
+    .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()

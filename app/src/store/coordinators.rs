@@ -1,19 +1,17 @@
 //! Coordinator accounts, their sign-in sessions, and the audit log.
 
+use super::db::{sql, Conn, Db};
 use crate::auth::limits::{Failures, Policy};
 use crate::errors::AppError;
 use crate::models::{CoordinatorUser, Role};
 use crate::store::{AuditEntry, NewCoordinator};
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// Adds an account (audited when an admin, `by`, adds it); an address in use is a conflict.
-pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator, by: Option<i64>) -> Result<i64, AppError> {
-    let mut tx = super::begin_immediate(pool).await?;
-    let result = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO coordinator (email, email_key, name, role, password_hash, is_demo, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
+pub async fn insert(db: &Db, coordinator: &NewCoordinator, by: Option<i64>) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let result = sql("INSERT INTO coordinator (email, email_key, name, role, password_hash, is_demo, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
     .bind(&coordinator.email)
     .bind(crate::domain::email::email_key(&coordinator.email))
     .bind(&coordinator.name)
@@ -21,7 +19,7 @@ pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator, by: Option<
     .bind(&coordinator.password_hash)
     .bind(coordinator.demo)
     .bind(Utc::now())
-    .fetch_one(&mut *tx)
+    .scalar(&mut tx.conn())
     .await;
     let id = match result {
         Ok(id) => id,
@@ -32,7 +30,7 @@ pub async fn insert(pool: &SqlitePool, coordinator: &NewCoordinator, by: Option<
     };
     if let Some(by) = by {
         record_audit(
-            &mut tx,
+            &mut tx.conn(),
             &AuditEntry {
                 coordinator_id: by,
                 action: "coordinator.create".into(),
@@ -83,13 +81,13 @@ impl LoginRecord {
 }
 
 /// The account with this email address (any capitalisation).
-pub async fn login_record(pool: &SqlitePool, email: &str) -> Result<Option<LoginRecord>, AppError> {
-    Ok(sqlx::query_as(
+pub async fn login_record(db: &Db, email: &str) -> Result<Option<LoginRecord>, AppError> {
+    Ok(sql(
         "SELECT id, email, name, role, password_hash, failed_logins, last_failed_at, locked_until, disabled_at, is_demo
-         FROM coordinator WHERE email_key = ?",
+         FROM coordinator WHERE email_key = $1",
     )
     .bind(crate::domain::email::email_key(email))
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?)
 }
 
@@ -97,13 +95,13 @@ pub async fn login_record(pool: &SqlitePool, email: &str) -> Result<Option<Login
 /// account is locked (`None`); returns its count in a row. Runs on the writer, so attempts
 /// made at once are counted one after another.
 pub async fn reserve_login_attempt(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     id: i64,
     policy: Policy,
     now: DateTime<Utc>,
 ) -> Result<Option<u32>, AppError> {
     let row: Option<(i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
-        sqlx::query_as("SELECT failed_logins, last_failed_at, locked_until FROM coordinator WHERE id = ?")
+        sql("SELECT failed_logins, last_failed_at, locked_until FROM coordinator WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -112,7 +110,7 @@ pub async fn reserve_login_attempt(
         return Ok(None);
     }
     let after = before.after_failure(policy, now);
-    sqlx::query("UPDATE coordinator SET failed_logins = ?, last_failed_at = ?, locked_until = ? WHERE id = ?")
+    sql("UPDATE coordinator SET failed_logins = $1, last_failed_at = $2, locked_until = $3 WHERE id = $4")
         .bind(i64::from(after.count))
         .bind(after.last_failed_at)
         .bind(after.locked_until)
@@ -122,32 +120,34 @@ pub async fn reserve_login_attempt(
     Ok(Some(after.count))
 }
 
-fn failures((count, last_failed_at, locked_until): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)) -> Failures {
+/// A stored count, the time of its last wrong guess and its lock, as a counter.
+pub(super) fn failures(
+    (count, last_failed_at, locked_until): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+) -> Failures {
     Failures { count: u32::try_from(count).unwrap_or(u32::MAX), last_failed_at, locked_until }
 }
 
 /// Clears the failure count after a successful sign-in.
-pub async fn login_succeeded(pool: &SqlitePool, id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE coordinator SET failed_logins = 0, last_failed_at = NULL, locked_until = NULL WHERE id = ?")
+pub async fn login_succeeded(db: &Db, id: i64) -> Result<(), AppError> {
+    sql("UPDATE coordinator SET failed_logins = 0, last_failed_at = NULL, locked_until = NULL WHERE id = $1")
         .bind(id)
-        .execute(pool)
+        .execute(db)
         .await?;
     Ok(())
 }
 
 /// Whether the account demo mode creates exists (a warning at start outside demo mode).
-pub async fn demo_account_exists(pool: &SqlitePool) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT count(*) FROM coordinator WHERE is_demo = 1").fetch_one(pool).await? > 0)
+pub async fn demo_account_exists(db: &Db) -> Result<bool, AppError> {
+    Ok(sql("SELECT count(*) FROM coordinator WHERE is_demo").scalar::<i64>(db).await? > 0)
 }
 
 /// Ends every session of the demo account (at start outside demo mode).
-pub async fn end_demo_sessions(pool: &SqlitePool) -> Result<u64, AppError> {
-    let ended = sqlx::query(
-        "DELETE FROM coordinator_session WHERE coordinator_id IN (SELECT id FROM coordinator WHERE is_demo = 1)",
-    )
-    .execute(pool)
-    .await?;
-    Ok(ended.rows_affected())
+pub async fn end_demo_sessions(db: &Db) -> Result<u64, AppError> {
+    let ended =
+        sql("DELETE FROM coordinator_session WHERE coordinator_id IN (SELECT id FROM coordinator WHERE is_demo)")
+            .execute(db)
+            .await?;
+    Ok(ended)
 }
 
 /// A browser a coordinator has signed in on, by the hash of its device cookie's secret.
@@ -158,12 +158,12 @@ pub struct DeviceRecord {
 }
 
 /// The known browser with this secret hash, if it is still known.
-pub async fn device(pool: &SqlitePool, id_hash: &str) -> Result<Option<DeviceRecord>, AppError> {
-    let row: Option<(i64, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = sqlx::query_as(
-        "SELECT coordinator_id, failed_logins, last_failed_at, locked_until FROM coordinator_device WHERE id_hash = ?",
+pub async fn device(db: &Db, id_hash: &str) -> Result<Option<DeviceRecord>, AppError> {
+    let row: Option<(i64, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = sql(
+        "SELECT coordinator_id, failed_logins, last_failed_at, locked_until FROM coordinator_device WHERE id_hash = $1",
     )
     .bind(id_hash)
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?;
     Ok(row.map(|(coordinator_id, count, last_failed_at, locked_until)| DeviceRecord {
         coordinator_id,
@@ -174,35 +174,33 @@ pub async fn device(pool: &SqlitePool, id_hash: &str) -> Result<Option<DeviceRec
 /// Remembers a browser a coordinator has just signed in on (and forgets those unused for a
 /// long time).
 pub async fn add_device(
-    pool: &SqlitePool,
+    db: &Db,
     id_hash: &str,
     coordinator_id: i64,
     now: DateTime<Utc>,
     forget_before: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM coordinator_device WHERE last_used_at < ?").bind(forget_before).execute(pool).await?;
-    sqlx::query(
-        "INSERT INTO coordinator_device (id_hash, coordinator_id, created_at, last_used_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id_hash) DO NOTHING",
-    )
+    sql("DELETE FROM coordinator_device WHERE last_used_at < $1").bind(forget_before).execute(db).await?;
+    sql("INSERT INTO coordinator_device (id_hash, coordinator_id, created_at, last_used_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id_hash) DO NOTHING")
     .bind(id_hash)
     .bind(coordinator_id)
     .bind(now)
     .bind(now)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// [`reserve_login_attempt`] for a known browser's own count.
 pub async fn reserve_device_attempt(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     id_hash: &str,
     policy: Policy,
     now: DateTime<Utc>,
 ) -> Result<Option<u32>, AppError> {
     let row: Option<(i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
-        sqlx::query_as("SELECT failed_logins, last_failed_at, locked_until FROM coordinator_device WHERE id_hash = ?")
+        sql("SELECT failed_logins, last_failed_at, locked_until FROM coordinator_device WHERE id_hash = $1")
             .bind(id_hash)
             .fetch_optional(&mut *conn)
             .await?;
@@ -211,7 +209,7 @@ pub async fn reserve_device_attempt(
         return Ok(None);
     }
     let after = before.after_failure(policy, now);
-    sqlx::query("UPDATE coordinator_device SET failed_logins = ?, last_failed_at = ?, locked_until = ? WHERE id_hash = ?")
+    sql("UPDATE coordinator_device SET failed_logins = $1, last_failed_at = $2, locked_until = $3 WHERE id_hash = $4")
         .bind(i64::from(after.count))
         .bind(after.last_failed_at)
         .bind(after.locked_until)
@@ -222,35 +220,35 @@ pub async fn reserve_device_attempt(
 }
 
 /// Clears a known browser's count after a right password, and notes its use.
-pub async fn device_succeeded(pool: &SqlitePool, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE coordinator_device SET failed_logins = 0, last_failed_at = NULL, locked_until = NULL, last_used_at = ?
-         WHERE id_hash = ?",
+pub async fn device_succeeded(db: &Db, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    sql(
+        "UPDATE coordinator_device SET failed_logins = 0, last_failed_at = NULL, locked_until = NULL, last_used_at = $1
+         WHERE id_hash = $2",
     )
     .bind(now)
     .bind(id_hash)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// Stores a new sign-in session (by the hash of its secret).
 pub async fn create_session(
-    pool: &SqlitePool,
+    db: &Db,
     id_hash: &str,
     coordinator_id: i64,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO coordinator_session (id_hash, coordinator_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    sql(
+        "INSERT INTO coordinator_session (id_hash, coordinator_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(id_hash)
     .bind(coordinator_id)
     .bind(now)
     .bind(now)
     .bind(expires_at)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
@@ -264,15 +262,14 @@ pub struct SessionRecord {
 }
 
 /// The session with this secret hash, if any.
-pub async fn session(pool: &SqlitePool, id_hash: &str) -> Result<Option<SessionRecord>, AppError> {
-    let row: Option<(i64, String, String, String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT c.id, c.name, c.email, c.role, s.last_seen_at, s.expires_at
+pub async fn session(db: &Db, id_hash: &str) -> Result<Option<SessionRecord>, AppError> {
+    let row: Option<(i64, String, String, String, DateTime<Utc>, DateTime<Utc>)> =
+        sql("SELECT c.id, c.name, c.email, c.role, s.last_seen_at, s.expires_at
          FROM coordinator_session s JOIN coordinator c ON c.id = s.coordinator_id
-         WHERE s.id_hash = ? AND c.disabled_at IS NULL",
-    )
-    .bind(id_hash)
-    .fetch_optional(pool)
-    .await?;
+         WHERE s.id_hash = $1 AND c.disabled_at IS NULL")
+        .bind(id_hash)
+        .fetch_optional(db)
+        .await?;
     Ok(row.map(|(id, name, email, role, last_seen_at, expires_at)| SessionRecord {
         user: CoordinatorUser { id, name, email, role: Role::from_stored(&role) },
         last_seen_at,
@@ -281,27 +278,25 @@ pub async fn session(pool: &SqlitePool, id_hash: &str) -> Result<Option<SessionR
 }
 
 /// Records activity on a session (for the idle timeout).
-pub async fn touch_session(pool: &SqlitePool, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-    sqlx::query("UPDATE coordinator_session SET last_seen_at = ? WHERE id_hash = ?")
+pub async fn touch_session(db: &Db, id_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    sql("UPDATE coordinator_session SET last_seen_at = $1 WHERE id_hash = $2")
         .bind(now)
         .bind(id_hash)
-        .execute(pool)
+        .execute(db)
         .await?;
     Ok(())
 }
 
 /// Ends a session.
-pub async fn delete_session(pool: &SqlitePool, id_hash: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM coordinator_session WHERE id_hash = ?").bind(id_hash).execute(pool).await?;
+pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), AppError> {
+    sql("DELETE FROM coordinator_session WHERE id_hash = $1").bind(id_hash).execute(db).await?;
     Ok(())
 }
 
 /// Every account, admins first.
-pub async fn list(pool: &SqlitePool) -> Result<Vec<(CoordinatorUser, Option<DateTime<Utc>>)>, AppError> {
+pub async fn list(db: &Db) -> Result<Vec<(CoordinatorUser, Option<DateTime<Utc>>)>, AppError> {
     let rows: Vec<(i64, String, String, String, Option<DateTime<Utc>>)> =
-        sqlx::query_as("SELECT id, name, email, role, disabled_at FROM coordinator ORDER BY role, name, id")
-            .fetch_all(pool)
-            .await?;
+        sql("SELECT id, name, email, role, disabled_at FROM coordinator ORDER BY role, name, id").fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, email, role, disabled)| {
@@ -311,28 +306,21 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<(CoordinatorUser, Option<Date
 }
 
 /// Disables or re-enables an account; disabling ends its sessions.
-pub async fn set_disabled(
-    pool: &SqlitePool,
-    id: i64,
-    disabled_at: Option<DateTime<Utc>>,
-    by: i64,
-) -> Result<(), AppError> {
-    let mut tx = super::begin_immediate(pool).await?;
-    let before: Option<Option<DateTime<Utc>>> = sqlx::query_scalar("SELECT disabled_at FROM coordinator WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+pub async fn set_disabled(db: &Db, id: i64, disabled_at: Option<DateTime<Utc>>, by: i64) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let before: Option<Option<DateTime<Utc>>> =
+        sql("SELECT disabled_at FROM coordinator WHERE id = $1").bind(id).scalar_optional(&mut tx.conn()).await?;
     let Some(before) = before else { return Err(AppError::NotFound("No such coordinator".into())) };
-    sqlx::query("UPDATE coordinator SET disabled_at = ? WHERE id = ?")
+    sql("UPDATE coordinator SET disabled_at = $1 WHERE id = $2")
         .bind(disabled_at)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx.conn())
         .await?;
     if disabled_at.is_some() {
-        sqlx::query("DELETE FROM coordinator_session WHERE coordinator_id = ?").bind(id).execute(&mut *tx).await?;
+        sql("DELETE FROM coordinator_session WHERE coordinator_id = $1").bind(id).execute(&mut tx.conn()).await?;
     }
     record_audit(
-        &mut tx,
+        &mut tx.conn(),
         &AuditEntry {
             coordinator_id: by,
             action: if disabled_at.is_some() { "coordinator.disable" } else { "coordinator.enable" }.into(),
@@ -351,31 +339,29 @@ pub async fn set_disabled(
 /// Replaces an account's password hash and ends its other sign-in sessions (all but the one
 /// whose secret hash is `keep_session`), audited; returns how many sessions ended.
 pub async fn change_password(
-    pool: &SqlitePool,
+    db: &Db,
     id: i64,
     password_hash: &str,
     keep_session: &str,
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
-    let mut tx = super::begin_immediate(pool).await?;
+    let mut tx = db.begin().await?;
     let changed =
-        sqlx::query("UPDATE coordinator SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?")
+        sql("UPDATE coordinator SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
             .bind(password_hash)
             .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .execute(&mut tx.conn())
+            .await?;
     if changed == 0 {
         return Err(AppError::NotFound("No such coordinator".into()));
     }
-    let ended = sqlx::query("DELETE FROM coordinator_session WHERE coordinator_id = ? AND id_hash <> ?")
+    let ended = sql("DELETE FROM coordinator_session WHERE coordinator_id = $1 AND id_hash <> $2")
         .bind(id)
         .bind(keep_session)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .execute(&mut tx.conn())
+        .await?;
     record_audit(
-        &mut tx,
+        &mut tx.conn(),
         &AuditEntry {
             coordinator_id: id,
             action: "coordinator.password".into(),
@@ -393,11 +379,9 @@ pub async fn change_password(
 }
 
 /// Appends an entry to the audit log, in the caller's transaction.
-pub async fn record_audit(conn: &mut SqliteConnection, entry: &AuditEntry, now: DateTime<Utc>) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, coordinator_id, action, subject_type, subject_id, before_json, after_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
+pub async fn record_audit(conn: &mut Conn<'_>, entry: &AuditEntry, now: DateTime<Utc>) -> Result<(), AppError> {
+    sql("INSERT INTO audit_log (at, coordinator_id, action, subject_type, subject_id, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
     .bind(now)
     .bind(entry.coordinator_id)
     .bind(&entry.action)
@@ -411,16 +395,14 @@ pub async fn record_audit(conn: &mut SqliteConnection, entry: &AuditEntry, now: 
 }
 
 /// The audit log, newest first.
-pub async fn audit_log(pool: &SqlitePool, limit: i64, offset: i64) -> Result<Vec<crate::models::AuditRow>, AppError> {
+pub async fn audit_log(db: &Db, limit: i64, offset: i64) -> Result<Vec<crate::models::AuditRow>, AppError> {
     let rows: Vec<(i64, DateTime<Utc>, Option<String>, String, String, Option<i64>, Option<String>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT a.id, a.at, c.name, a.action, a.subject_type, a.subject_id, a.before_json, a.after_json
+        sql("SELECT a.id, a.at, c.name, a.action, a.subject_type, a.subject_id, a.before_json, a.after_json
              FROM audit_log a LEFT JOIN coordinator c ON c.id = a.coordinator_id
-             ORDER BY a.id DESC LIMIT ? OFFSET ?",
-        )
+             ORDER BY a.id DESC LIMIT $1 OFFSET $2")
         .bind(limit)
         .bind(offset)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await?;
     Ok(rows
         .into_iter()

@@ -1,8 +1,8 @@
 //! Reading the course and its page sections.
 
+use super::db::{sql, Db};
 use crate::errors::AppError;
 use crate::models::{Course, CourseSection};
-use sqlx::SqlitePool;
 
 #[derive(sqlx::FromRow)]
 struct CourseRow {
@@ -22,21 +22,18 @@ struct SectionRow {
 }
 
 /// The first course with its sections in page order.
-pub async fn load(pool: &SqlitePool) -> Result<Option<Course>, AppError> {
-    let Some(course) = sqlx::query_as::<_, CourseRow>(
-        "SELECT id, title, summary, session_count, session_minutes, outline_path FROM course ORDER BY id LIMIT 1",
-    )
-    .fetch_optional(pool)
-    .await?
+pub async fn load(db: &Db) -> Result<Option<Course>, AppError> {
+    let Some(course) =
+        sql("SELECT id, title, summary, session_count, session_minutes, outline_path FROM course ORDER BY id LIMIT 1")
+            .fetch_optional::<CourseRow>(db)
+            .await?
     else {
         return Ok(None);
     };
-    let sections = sqlx::query_as::<_, SectionRow>(
-        "SELECT slug, heading, body FROM course_section WHERE course_id = ? ORDER BY position",
-    )
-    .bind(course.id)
-    .fetch_all(pool)
-    .await?;
+    let sections = sql("SELECT slug, heading, body FROM course_section WHERE course_id = $1 ORDER BY position")
+        .bind(course.id)
+        .fetch_all::<SectionRow>(db)
+        .await?;
     Ok(Some(Course {
         title: course.title,
         summary: course.summary,

@@ -1,18 +1,18 @@
-//! Reading the event table back (the workflow writes it, in `rows.rs`).
+//! Reading the event table back (the workflow writes it, through `rows.rs`).
 
+use super::db::{sql, Db};
 use crate::errors::AppError;
 use crate::workflow::{Event, Recorded};
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 /// Events after `after`, oldest first, at most `limit`. A row whose JSON no longer reads as an
 /// event is skipped with an error in the log, never a failure of every follower.
-pub async fn after(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<Recorded>, AppError> {
+pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Vec<Recorded>, AppError> {
     let rows: Vec<(i64, DateTime<Utc>, String)> =
-        sqlx::query_as("SELECT id, at, data FROM event WHERE id > ? ORDER BY id LIMIT ?")
+        sql("SELECT id, at, data FROM event WHERE id > $1 ORDER BY id LIMIT $2")
             .bind(after)
             .bind(limit)
-            .fetch_all(pool)
+            .fetch_all(db)
             .await?;
     Ok(rows
         .into_iter()
@@ -27,6 +27,6 @@ pub async fn after(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<Reco
 }
 
 /// The newest event's id, or 0.
-pub async fn last_id(pool: &SqlitePool) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM event").fetch_one(pool).await?)
+pub async fn last_id(db: &Db) -> Result<i64, AppError> {
+    Ok(sql("SELECT CAST(coalesce(max(id), 0) AS BIGINT) FROM event").scalar(db).await?)
 }

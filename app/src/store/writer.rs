@@ -5,11 +5,16 @@
 //! that reads then writes fails with SQLITE_BUSY when another commits in between, and
 //! `BEGIN IMMEDIATE` on many connections queues them on a sleeping busy handler (the probe saw
 //! a p99 of 715 ms for 50 writers). Here the queue is an in-memory channel instead: each
-//! batch is one `BEGIN IMMEDIATE` transaction, so every job reads and writes with nobody
-//! else writing in between — the allocation rules hold by construction — and each job runs
-//! inside its own SAVEPOINT, so a job that fails leaves nothing behind while its neighbours
-//! still commit. One `synchronous=FULL` commit (one fsync) then covers the whole batch, and
+//! batch is one transaction that holds the write lock from its start, so every job reads and
+//! writes with nobody else writing in between — the allocation rules hold by construction —
+//! and each job runs inside its own SAVEPOINT, so a job that fails leaves nothing behind while
+//! its neighbours still commit. One durable commit (one fsync) then covers the whole batch, and
 //! only after it does any caller hear "done": an acknowledged write survives a power cut.
+//!
+//! On PostgreSQL, with several instances each running a writer, a batch first takes the
+//! workflow's transaction-scoped advisory lock (see `postgres.rs`): batches from every instance
+//! run one at a time, so the same holds across instances, and event ids are committed in the
+//! order they were drawn.
 //!
 //! If the connection is lost (a commit fails and the connection no longer answers), the writer
 //! drops it and opens a new one for the next batch; callers of the failed batch hear
@@ -17,18 +22,23 @@
 //! for the health check, so `/healthz` says 503 while the writer cannot commit.
 //!
 //! The writer also keeps the clock of record: a job runs at the later of the time its caller
-//! asked for and the time the previous job ran at, so the order jobs commit in is the order
-//! of their timestamps, and `eligible_at` order is queue order even when requests captured
-//! their clocks in a different order than they reached the writer.
+//! asked for and the time the previous job ran at (on PostgreSQL also the time of the newest
+//! event any instance recorded), so the order jobs commit in is the order of their timestamps,
+//! and `eligible_at` order is queue order even when requests captured their clocks in a
+//! different order than they reached the writer. Times are kept to the microsecond, the
+//! precision both databases store.
 
+use super::db::Conn;
 use crate::errors::AppError;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use futures::FutureExt;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions, Connection};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch};
 
 /// A boxed future borrowing the writer's connection.
@@ -40,11 +50,7 @@ type Deliver = Box<dyn FnOnce(Result<(), AppError>) + Send>;
 /// What a job does: runs on the connection at the writer's `now`, and reports whether it
 /// succeeded and how to deliver its result.
 type Run = Box<
-    dyn for<'c> FnOnce(
-            &'c mut SqliteConnection,
-            DateTime<Utc>,
-        ) -> Pin<Box<dyn Future<Output = (bool, Deliver)> + Send + 'c>>
-        + Send,
+    dyn for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> Pin<Box<dyn Future<Output = (bool, Deliver)> + Send + 'c>> + Send,
 >;
 
 /// A job and the time its caller asked it to run at.
@@ -65,37 +71,106 @@ enum Message {
 /// Most jobs committed by one transaction; bounds the latency one batch adds to the next.
 const MAX_BATCH: usize = 128;
 
+/// How the writer reaches its database: the settings to open a connection with.
+#[derive(Clone, Debug)]
+pub enum Connector {
+    Sqlite(SqliteConnectOptions),
+    /// With the advisory lock key that batches of every instance take in turn.
+    Postgres(PgConnectOptions, i64),
+}
+
+/// The writer's own connection.
+enum Link {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+impl Connector {
+    async fn connect(&self) -> Result<Link, sqlx::Error> {
+        Ok(match self {
+            Connector::Sqlite(options) => Link::Sqlite(options.connect().await?),
+            Connector::Postgres(options, _) => Link::Postgres(options.connect().await?),
+        })
+    }
+
+    /// Opens the batch's transaction with the write lock held, and returns the newest time
+    /// another writer has recorded (PostgreSQL), below which this batch's clock must not go.
+    async fn begin(&self, conn: &mut Conn<'_>) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+        match self {
+            Connector::Sqlite(_) => {
+                conn.batch("BEGIN IMMEDIATE; SAVEPOINT job").await?;
+                Ok(None)
+            }
+            Connector::Postgres(_, key) => {
+                conn.batch("BEGIN").await?;
+                super::db::sql("SELECT pg_advisory_xact_lock($1)::text").bind(*key).execute(&mut *conn).await?;
+                // A statement of its own, so its snapshot is taken after the lock is held.
+                let newest = super::db::sql("SELECT at FROM event ORDER BY id DESC LIMIT 1")
+                    .scalar_optional::<DateTime<Utc>>(&mut *conn)
+                    .await?;
+                conn.batch("SAVEPOINT job").await?;
+                Ok(newest)
+            }
+        }
+    }
+}
+
+impl Link {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Link::Sqlite(c) => Conn::Sqlite(c),
+            Link::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+
+    async fn ping(&mut self) -> Result<(), sqlx::Error> {
+        match self {
+            Link::Sqlite(c) => c.ping().await,
+            Link::Postgres(c) => c.ping().await,
+        }
+    }
+}
+
 /// Sends jobs to the writer task.
 #[derive(Clone, Debug)]
 pub struct Writer {
     jobs: mpsc::Sender<Message>,
     commits: watch::Receiver<u64>,
+    announce: Arc<watch::Sender<u64>>,
 }
 
 impl Writer {
-    /// Starts the writer task on `conn`; `options` open a new connection if it is lost.
-    pub fn start(conn: SqliteConnection, options: SqliteConnectOptions) -> Self {
+    /// Opens the writer's connection and starts the writer task on it.
+    pub async fn start(connector: Connector) -> Result<Self, sqlx::Error> {
+        let link = connector.connect().await?;
         let (jobs, receiver) = mpsc::channel::<Message>(4096);
         let (commit_tx, commits) = watch::channel(0u64);
-        let commit_tx = std::sync::Arc::new(commit_tx);
+        let announce = Arc::new(commit_tx);
+        let commit_tx = announce.clone();
         // The writer gets a thread and a runtime of its own: its statements then never wait in
         // line behind the request handlers on the shared runtime, and every wait it does is
-        // the time SQLite itself takes.
+        // the time the database itself takes.
         let spawned = std::thread::Builder::new().name("enrol-writer".into()).spawn(move || {
             match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(runtime) => runtime.block_on(run(conn, options, receiver, commit_tx)),
+                Ok(runtime) => runtime.block_on(run(link, connector, receiver, commit_tx)),
                 Err(error) => tracing::error!(%error, "could not start the writer's runtime"),
             }
         });
         if let Err(error) = spawned {
             tracing::error!(%error, "could not start the writer thread");
         }
-        Self { jobs, commits }
+        Ok(Self { jobs, commits, announce })
     }
 
-    /// Counts committed batches that changed something; watchers refresh what they show.
+    /// Counts committed batches that changed something (and, on PostgreSQL, changes other
+    /// instances announced); watchers refresh what they show.
     pub fn commits(&self) -> watch::Receiver<u64> {
         self.commits.clone()
+    }
+
+    /// Tells the watchers of [`Writer::commits`] that something changed elsewhere.
+    pub fn announce(&self) {
+        self.announce.send_modify(|n| *n += 1);
     }
 
     /// Runs `job` in the next batch, at `requested` or the writer's last time if that is
@@ -103,7 +178,7 @@ impl Writer {
     pub async fn write<T, F>(&self, requested: DateTime<Utc>, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
     {
         self.send(requested, true, job).await
     }
@@ -112,21 +187,21 @@ impl Writer {
     pub async fn write_unseen<T, F>(&self, requested: DateTime<Utc>, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
     {
         self.send(requested, false, job).await
     }
 
     /// Commits a real (invisible) write, to tell whether the writer can commit at all.
     pub async fn probe(&self) -> Result<(), AppError> {
-        self.send(Utc::now(), false, |conn, now| {
+        self.send(Utc::now(), false, |mut conn, now| {
             Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO health_check (id, checked_at) VALUES (1, ?)
+                super::db::sql(
+                    "INSERT INTO health_check (id, checked_at) VALUES (1, $1)
                      ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
                 )
                 .bind(now)
-                .execute(conn)
+                .execute(&mut conn)
                 .await?;
                 Ok(())
             })
@@ -143,10 +218,10 @@ impl Writer {
     async fn send<T, F>(&self, requested: DateTime<Utc>, visible: bool, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, AppError>>();
-        let run: Run = Box::new(move |conn: &mut SqliteConnection, now: DateTime<Utc>| {
+        let run: Run = Box::new(move |conn: Conn<'_>, now: DateTime<Utc>| {
             Box::pin(async move {
                 let result = AssertUnwindSafe(job(conn, now)).catch_unwind().await.unwrap_or_else(|_| {
                     tracing::error!("a write job panicked; its changes are rolled back");
@@ -166,12 +241,12 @@ impl Writer {
 }
 
 async fn run(
-    conn: SqliteConnection,
-    options: SqliteConnectOptions,
+    link: Link,
+    connector: Connector,
     mut receiver: mpsc::Receiver<Message>,
-    commits: std::sync::Arc<watch::Sender<u64>>,
+    commits: Arc<watch::Sender<u64>>,
 ) {
-    let mut conn = Some(conn);
+    let mut link = Some(link);
     let mut clock = DateTime::<Utc>::MIN_UTC;
     while let Some(first) = receiver.recv().await {
         let mut batch = Vec::new();
@@ -179,7 +254,7 @@ async fn run(
         while let Some(next) = message.take() {
             match next {
                 Message::Job(job) => batch.push(job),
-                Message::LoseConnection => conn = None,
+                Message::LoseConnection => link = None,
             }
             if batch.len() < MAX_BATCH {
                 message = receiver.try_recv().ok();
@@ -188,21 +263,22 @@ async fn run(
         if batch.is_empty() {
             continue;
         }
-        if conn.is_none() {
-            match options.connect().await {
+        if link.is_none() {
+            match connector.connect().await {
                 Ok(fresh) => {
                     tracing::warn!("the writer opened a new database connection");
-                    conn = Some(fresh);
+                    link = Some(fresh);
                 }
                 Err(error) => tracing::error!(%error, "the writer could not open a database connection"),
             }
         }
-        let Some(live) = conn.as_mut() else {
+        let Some(live) = link.as_mut() else {
             continue; // dropping the batch tells every caller: unavailable, nothing written
         };
-        if !commit_batch(live, batch, &mut clock, &commits).await && live.ping().await.is_err() {
+        if !commit_batch(&mut live.conn(), &connector, batch, &mut clock, &commits).await && live.ping().await.is_err()
+        {
             tracing::error!("the writer's database connection is lost; a new one is opened for the next batch");
-            conn = None;
+            link = None;
         }
     }
 }
@@ -210,18 +286,22 @@ async fn run(
 /// Runs one batch in one transaction and tells each caller how it ended; returns whether the
 /// batch committed.
 async fn commit_batch(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
+    connector: &Connector,
     batch: Vec<Job>,
     clock: &mut DateTime<Utc>,
     commits: &watch::Sender<u64>,
 ) -> bool {
-    // Statements go to SQLite one round trip at a time, so the transaction's bookkeeping
-    // rides along with its neighbours: BEGIN with the first SAVEPOINT, each job's end with
-    // the next job's SAVEPOINT, and the last job's end with the COMMIT.
-    if let Err(error) = sqlx::raw_sql("BEGIN IMMEDIATE; SAVEPOINT job").execute(&mut *conn).await {
-        tracing::error!(%error, "could not start a write transaction");
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        return false; // dropping the batch tells every caller: unavailable, nothing written
+    // Statements go to the database one round trip at a time, so the transaction's
+    // bookkeeping rides along with its neighbours: each job's end with the next job's
+    // SAVEPOINT, and the last job's end with the COMMIT.
+    match connector.begin(conn).await {
+        Ok(newest) => *clock = (*clock).max(newest.unwrap_or(DateTime::<Utc>::MIN_UTC)),
+        Err(error) => {
+            tracing::error!(%error, "could not start a write transaction");
+            let _ = conn.batch("ROLLBACK").await;
+            return false; // dropping the batch tells every caller: unavailable, nothing written
+        }
     }
     let started = std::time::Instant::now();
     let jobs = batch.len();
@@ -230,8 +310,8 @@ async fn commit_batch(
     let mut commit = Err(AppError::Unavailable);
     let last = batch.len() - 1;
     for (index, job) in batch.into_iter().enumerate() {
-        *clock = (*clock).max(job.requested);
-        let (ok, deliver) = (job.run)(&mut *conn, *clock).await;
+        *clock = (*clock).max(to_micros(job.requested));
+        let (ok, deliver) = (job.run)(conn.reborrow(), *clock).await;
         changed |= ok && job.visible;
         delivers.push(deliver);
         let end = match (ok, index == last) {
@@ -240,7 +320,7 @@ async fn commit_batch(
             (true, true) => "RELEASE job; COMMIT",
             (false, true) => "ROLLBACK TO job; RELEASE job; COMMIT",
         };
-        let ended = sqlx::raw_sql(end).execute(&mut *conn).await.map(|_| ()).map_err(AppError::from);
+        let ended = conn.batch(end).await.map_err(AppError::from);
         if index == last || ended.is_err() {
             commit = ended;
             break;
@@ -248,7 +328,7 @@ async fn commit_batch(
     }
     let committed = commit.is_ok();
     if !committed {
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        let _ = conn.batch("ROLLBACK").await;
     } else if changed {
         commits.send_modify(|n| *n += 1);
     }
@@ -257,4 +337,10 @@ async fn commit_batch(
         deliver(commit.clone());
     }
     committed
+}
+
+/// `t` to the microsecond (both databases store instants to the microsecond): what a job
+/// computes with is exactly what is stored and read back.
+fn to_micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
 }

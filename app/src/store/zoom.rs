@@ -1,21 +1,19 @@
 //! Uploaded Zoom participant reports and their match queue.
 
+use super::db::{sql, sql_assembled, Db};
 use crate::domain::allocation::AllocationState;
 use crate::domain::matching::Candidate;
 use crate::domain::uk_time::{uk_clock, uk_date, uk_range};
 use crate::errors::AppError;
 use crate::models::{AttendeeState, ImportAttendee, ImportDetail, ImportSummary, LikelyApplication};
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 /// Active applications an attendee may be (read outside any write transaction: matching a
 /// report against them takes a while and must not hold up applicants' submissions).
-pub async fn candidates(pool: &SqlitePool) -> Result<Vec<Candidate>, AppError> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, name, email FROM application
-         WHERE state IN ('awaiting_attendance', 'allocated', 'waiting', 'offered') ORDER BY id",
-    )
-    .fetch_all(pool)
+pub async fn candidates(db: &Db) -> Result<Vec<Candidate>, AppError> {
+    let rows: Vec<(i64, String, String)> = sql("SELECT id, name, email FROM application
+         WHERE state IN ('awaiting_attendance', 'allocated', 'waiting', 'offered') ORDER BY id")
+    .fetch_all(db)
     .await?;
     Ok(rows.iter().map(|(id, name, email)| Candidate::new(*id, name, email)).collect())
 }
@@ -41,16 +39,15 @@ fn summary((id, starts, ends, uploaded, filename, pending, confirmed, rejected):
 }
 
 /// Every uploaded report, newest first.
-pub async fn imports(pool: &SqlitePool) -> Result<Vec<ImportSummary>, AppError> {
-    let rows: Vec<SummaryRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SUMMARY} ORDER BY i.id DESC"))).fetch_all(pool).await?;
+pub async fn imports(db: &Db) -> Result<Vec<ImportSummary>, AppError> {
+    let rows: Vec<SummaryRow> = sql_assembled(format!("{SUMMARY} ORDER BY i.id DESC")).fetch_all(db).await?;
     Ok(rows.into_iter().map(summary).collect())
 }
 
 /// A report's match queue.
-pub async fn import(pool: &SqlitePool, id: i64) -> Result<Option<ImportDetail>, AppError> {
+pub async fn import(db: &Db, id: i64) -> Result<Option<ImportDetail>, AppError> {
     let row: Option<SummaryRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SUMMARY} WHERE i.id = ?"))).bind(id).fetch_optional(pool).await?;
+        sql_assembled(format!("{SUMMARY} WHERE i.id = $1")).bind(id).fetch_optional(db).await?;
     let Some(row) = row else { return Ok(None) };
     #[allow(clippy::type_complexity)]
     let attendees: Vec<(
@@ -65,19 +62,19 @@ pub async fn import(pool: &SqlitePool, id: i64) -> Result<Option<ImportDetail>, 
         Option<String>,
         Option<String>,
         Option<String>,
-    )> = sqlx::query_as(
+    )> = sql(
         "SELECT z.id, z.name, z.email, z.minutes, z.state, a.id, a.reference, a.name, a.email, a.state, z.match_kind
              FROM zoom_attendee z LEFT JOIN application a ON a.id = z.application_id
-             WHERE z.import_id = ? ORDER BY z.state <> 'pending', z.id",
+             WHERE z.import_id = $1 ORDER BY z.state <> 'pending', z.id",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
-    let awaiting: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, reference, name, email, state FROM application WHERE state = 'awaiting_attendance' ORDER BY name COLLATE NOCASE",
-    )
-    .fetch_all(pool)
-    .await?;
+    let awaiting: Vec<(i64, String, String, String, String)> =
+        sql("SELECT id, reference, name, email, state FROM application WHERE state = 'awaiting_attendance'
+         ORDER BY lower(name), id")
+        .fetch_all(db)
+        .await?;
     Ok(Some(ImportDetail {
         summary: summary(row),
         attendees: attendees

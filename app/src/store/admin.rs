@@ -2,29 +2,27 @@
 //! their attendance codes), cohort listings, the applications table and detail, and the
 //! dashboard. Every change is written to the audit log in the same transaction.
 
+use super::db::{sql, sql_assembled, Db};
 use crate::domain::allocation::AllocationState;
 use crate::domain::uk_time::{uk_clock, uk_date, uk_range};
 use crate::errors::AppError;
 use crate::models::{
-    ApplicationDetail, ApplicationFilter, ApplicationRow, AttendanceRecord, CohortAdmin, Dashboard, Funnel,
-    TasterAdmin,
+    ApplicationDetail, ApplicationFilter, ApplicationRow, AttendanceRecord, CohortAdmin, Dashboard, Funnel, TasterAdmin,
 };
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 fn uk_moment(t: DateTime<Utc>) -> String {
     format!("{}, {}", uk_date(t), uk_clock(t))
 }
 
 /// Every taster session with its attendance code, newest first.
-pub async fn tasters(pool: &SqlitePool) -> Result<Vec<TasterAdmin>, AppError> {
-    let sessions = super::tasters::all(pool).await?;
-    let codes: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT t.id, t.attendance_code, (SELECT count(*) FROM attendance a WHERE a.taster_session_id = t.id)
-         FROM taster_session t",
-    )
-    .fetch_all(pool)
-    .await?;
+pub async fn tasters(db: &Db) -> Result<Vec<TasterAdmin>, AppError> {
+    let sessions = super::tasters::all(db).await?;
+    let codes: Vec<(i64, String, i64)> =
+        sql("SELECT t.id, t.attendance_code, (SELECT count(*) FROM attendance a WHERE a.taster_session_id = t.id)
+         FROM taster_session t")
+        .fetch_all(db)
+        .await?;
     let mut list: Vec<TasterAdmin> = sessions
         .into_iter()
         .map(|session| {
@@ -41,22 +39,23 @@ pub async fn tasters(pool: &SqlitePool) -> Result<Vec<TasterAdmin>, AppError> {
 }
 
 /// One taster session with its attendance code.
-pub async fn taster(pool: &SqlitePool, id: i64) -> Result<Option<TasterAdmin>, AppError> {
-    Ok(tasters(pool).await?.into_iter().find(|t| t.session.id == id))
+pub async fn taster(db: &Db, id: i64) -> Result<Option<TasterAdmin>, AppError> {
+    Ok(tasters(db).await?.into_iter().find(|t| t.session.id == id))
 }
 
 /// Every cohort (drafts too) with allocated, offered and waiting counts.
-pub async fn cohorts(pool: &SqlitePool) -> Result<Vec<CohortAdmin>, AppError> {
-    let mut conn = pool.acquire().await?;
+pub async fn cohorts(db: &Db) -> Result<Vec<CohortAdmin>, AppError> {
+    let mut pooled = db.acquire().await?;
+    let mut conn = pooled.conn();
     let list = super::cohorts::list(&mut conn, true).await?;
-    let counts: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT c.id, c.allocated_count, c.offered_count,
+    let counts: Vec<(i64, i64, i64, i64)> = sql("SELECT c.id, c.allocated_count, c.offered_count,
                 (SELECT count(*) FROM application b WHERE b.state = 'waiting' AND b.intake = c.intake
-                   AND (b.any_cohort = 1 OR EXISTS (
-                        SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id)))
-         FROM cohort c",
-    )
-    .fetch_all(&mut *conn)
+                   AND (b.any_cohort OR EXISTS (
+                        SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id))
+                   AND NOT EXISTS (
+                        SELECT 1 FROM application_left_queue l WHERE l.application_id = b.id AND l.cohort_id = c.id))
+         FROM cohort c")
+    .fetch_all(&mut conn)
     .await?;
     Ok(list
         .into_iter()
@@ -110,69 +109,63 @@ const ROW_SELECT: &str = "SELECT a.id, a.reference, a.name, a.email, a.employer,
      FROM application a LEFT JOIN cohort c ON c.id = a.cohort_id";
 
 /// The applications table: filtered, searched and sorted (at most 2,000 rows).
-pub async fn applications(pool: &SqlitePool, filter: &ApplicationFilter) -> Result<Vec<ApplicationRow>, AppError> {
+pub async fn applications(db: &Db, filter: &ApplicationFilter) -> Result<Vec<ApplicationRow>, AppError> {
     // The order is picked from a fixed list, never taken from the request as SQL.
     let order = match filter.sort.as_deref() {
-        Some("name") => "a.name COLLATE NOCASE",
+        Some("name") => "lower(a.name)",
         Some("state") => "a.state",
         Some("reference") => "a.reference",
-        Some("eligible") => "a.eligible_at IS NULL, a.eligible_at",
+        Some("eligible") => "CASE WHEN a.eligible_at IS NULL THEN 1 ELSE 0 END, a.eligible_at",
         _ => "a.submitted_at",
     };
     let dir = if filter.dir.as_deref() == Some("asc") { "ASC" } else { "DESC" };
-    let sql = format!(
+    let statement = format!(
         "{ROW_SELECT}
-         WHERE (?1 IS NULL OR a.cohort_id = ?1 OR EXISTS (
-                  SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = ?1))
-           AND (?2 IS NULL OR a.state = ?2)
-           AND (?3 IS NULL OR a.name LIKE ?3 ESCAPE '\\' OR a.email LIKE ?3 ESCAPE '\\' OR a.reference LIKE ?3 ESCAPE '\\')
+         WHERE ($1 IS NULL OR a.cohort_id = $1 OR EXISTS (
+                  SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = $1))
+           AND ($2 IS NULL OR a.state = $2)
+           AND ($3 IS NULL OR lower(a.name) LIKE $3 ESCAPE '\\' OR lower(a.email) LIKE $3 ESCAPE '\\'
+                OR lower(a.reference) LIKE $3 ESCAPE '\\')
          ORDER BY {order} {dir}, a.id {dir}
          LIMIT 2000"
     );
     let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
         let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        format!("%{escaped}%")
+        format!("%{}%", escaped.to_lowercase())
     });
     let state = filter.state.as_deref().filter(|s| AllocationState::parse(s).is_some());
-    let rows = sqlx::query_as::<_, RowRecord>(sqlx::AssertSqlSafe(sql))
-        .bind(filter.cohort)
-        .bind(state)
-        .bind(q)
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<RowRecord> = sql_assembled(statement).bind(filter.cohort).bind(state).bind(q).fetch_all(db).await?;
     Ok(rows.into_iter().filter_map(RowRecord::into_row).collect())
 }
 
 /// Everything about one application.
-pub async fn application(pool: &SqlitePool, id: i64) -> Result<Option<ApplicationDetail>, AppError> {
-    let mut conn = pool.acquire().await?;
-    let Some(record) = sqlx::query_as::<_, RowRecord>(sqlx::AssertSqlSafe(format!("{ROW_SELECT} WHERE a.id = ?")))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
+pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationDetail>, AppError> {
+    let mut pooled = db.acquire().await?;
+    let mut conn = pooled.conn();
+    let Some(record) =
+        sql_assembled(format!("{ROW_SELECT} WHERE a.id = $1")).bind(id).fetch_optional::<RowRecord>(&mut conn).await?
     else {
         return Ok(None);
     };
     let row = record.into_row().ok_or(AppError::Internal)?;
     let (job_title, access_needs, taster_session_id): (String, String, Option<i64>) =
-        sqlx::query_as("SELECT job_title, access_needs, taster_session_id FROM application WHERE id = ?")
+        sql("SELECT job_title, access_needs, taster_session_id FROM application WHERE id = $1")
             .bind(id)
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut conn)
             .await?;
     let status = crate::workflow::applications::status(
-        &mut super::rows::SqliteRows(&mut conn),
+        &mut super::rows::SqlRows(conn.reborrow()),
         crate::workflow::rows::Key::Id(id),
     )
     .await?;
-    let attendance: Vec<(DateTime<Utc>, DateTime<Utc>, String, DateTime<Utc>, Option<String>)> = sqlx::query_as(
-        "SELECT t.starts_at, t.ends_at, a.source, a.confirmed_at, c.name
+    let attendance: Vec<(DateTime<Utc>, DateTime<Utc>, String, DateTime<Utc>, Option<String>)> =
+        sql("SELECT t.starts_at, t.ends_at, a.source, a.confirmed_at, c.name
          FROM attendance a JOIN taster_session t ON t.id = a.taster_session_id
          LEFT JOIN coordinator c ON c.id = a.confirmed_by
-         WHERE a.application_id = ? ORDER BY a.confirmed_at",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
+         WHERE a.application_id = $1 ORDER BY a.confirmed_at")
+        .bind(id)
+        .fetch_all(&mut conn)
+        .await?;
     Ok(Some(ApplicationDetail {
         id,
         row,
@@ -197,22 +190,20 @@ pub async fn application(pool: &SqlitePool, id: i64) -> Result<Option<Applicatio
 }
 
 /// The dashboard: cohorts, the funnel and the newest applications.
-pub async fn dashboard(pool: &SqlitePool) -> Result<Dashboard, AppError> {
-    let cohorts = cohorts(pool).await?;
-    let (attended, applications, eligible, allocated): (i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(DISTINCT coalesce(application_id, -id)) FROM attendance),
+pub async fn dashboard(db: &Db) -> Result<Dashboard, AppError> {
+    let cohorts = cohorts(db).await?;
+    let (attended, applications, eligible, allocated): (i64, i64, i64, i64) =
+        sql("SELECT (SELECT count(DISTINCT coalesce(application_id, -id)) FROM attendance),
                 (SELECT count(*) FROM application),
                 (SELECT count(*) FROM application WHERE eligible_at IS NOT NULL),
-                (SELECT count(*) FROM application WHERE state = 'allocated')",
-    )
-    .fetch_one(pool)
-    .await?;
-    let recent =
-        sqlx::query_as::<_, RowRecord>(sqlx::AssertSqlSafe(format!("{ROW_SELECT} ORDER BY a.id DESC LIMIT 10")))
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .filter_map(RowRecord::into_row)
-            .collect();
+                (SELECT count(*) FROM application WHERE state = 'allocated')")
+        .fetch_one(db)
+        .await?;
+    let recent = sql_assembled(format!("{ROW_SELECT} ORDER BY a.id DESC LIMIT 10"))
+        .fetch_all::<RowRecord>(db)
+        .await?
+        .into_iter()
+        .filter_map(RowRecord::into_row)
+        .collect();
     Ok(Dashboard { cohorts, funnel: Funnel { attended, applications, eligible, allocated }, recent })
 }
