@@ -28,7 +28,7 @@ BUNDLE_TOOLCHAIN=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 total=6
-$want_test && total=10
+$want_test && total=11
 step=0
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -119,6 +119,14 @@ if $want_test; then
     echo "    already installed"
   else
     apt_install postgresql
+    done_in
+  fi
+
+  begin "aiosmtpd (PyPI, under .tools/python), the SMTP server the email tests send to"
+  if PYTHONPATH="$tools/python" python3 -c "import aiosmtpd" 2>/dev/null; then
+    echo "    already installed"
+  else
+    python3 -m pip install --quiet --disable-pip-version-check --target "$tools/python" "aiosmtpd==1.4.6"
     done_in
   fi
 

@@ -17,11 +17,15 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod bundles;
 #[cfg(feature = "ssr")]
+pub mod calendar_files;
+#[cfg(feature = "ssr")]
 pub mod csp;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod live;
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
@@ -38,6 +42,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use routes::coordinator::admin::{AccountsPage, AuditPage};
 use routes::coordinator::applications::{ApplicationPage, ApplicationsPage};
+use routes::coordinator::emails::{EmailsPage, WriteMessagePage};
 use routes::coordinator::attendance::{ImportPage, ImportsPage};
 use routes::coordinator::cohorts::{CohortFormPage, CohortsAdminPage};
 use routes::coordinator::dashboard::DashboardPage;
@@ -48,7 +53,7 @@ use routes::course::CoursePage;
 use routes::join::JoinPage;
 use routes::not_found::NotFound;
 use routes::privacy::PrivacyPage;
-use routes::status::{ConfirmationPage, DeclinePage, StatusPage, WithdrawPage};
+use routes::status::{AcceptPage, ConfirmationPage, DeclinePage, FindLinkPage, StatusPage, WithdrawPage};
 use routes::tasters::{TasterSessionPage, TastersPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -100,7 +105,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tasters/:id") view=TasterSessionPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/join/confirmation/:token") view=ConfirmationPage ssr=SsrMode::Async />
+                    <Route path=path!("/status/find") view=FindLinkPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:token") view=StatusPage ssr=SsrMode::Async />
+                    <Route path=path!("/status/:token/accept") view=AcceptPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:token/withdraw") view=WithdrawPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:token/decline") view=DeclinePage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
@@ -117,6 +124,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/coordinator/applications/:id") view=ApplicationPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/attendance") view=ImportsPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/attendance/:id") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/emails") view=EmailsPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/emails/new") view=WriteMessagePage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/password") view=PasswordPage ssr=SsrMode::Async />
@@ -138,7 +147,9 @@ pub const PAGES: &[(&str, bundles::Bundle)] = {
         ("/tasters/:id", Tasters),
         ("/join", Join),
         ("/join/confirmation/:token", Site),
+        ("/status/find", Site),
         ("/status/:token", Site),
+        ("/status/:token/accept", Site),
         ("/status/:token/withdraw", Site),
         ("/status/:token/decline", Site),
         ("/privacy", Site),
@@ -155,6 +166,8 @@ pub const PAGES: &[(&str, bundles::Bundle)] = {
         ("/coordinator/applications/:id", Site),
         ("/coordinator/attendance", Site),
         ("/coordinator/attendance/:id", Site),
+        ("/coordinator/emails", Site),
+        ("/coordinator/emails/new", Site),
         ("/coordinator/accounts", Site),
         ("/coordinator/audit", Site),
         ("/coordinator/password", Site),

@@ -453,6 +453,8 @@ pub struct Dashboard {
     pub funnel: Funnel,
     /// The newest applications, newest first.
     pub recent: Vec<ApplicationRow>,
+    /// Emails that could not be delivered.
+    pub emails_failed: i64,
 }
 
 /// An uploaded Zoom report and how far its match queue has got.
@@ -522,4 +524,158 @@ pub struct ImportDetail {
     pub attendees: Vec<ImportAttendee>,
     /// Applications still waiting for an attendance check, to pick when nothing matched.
     pub awaiting: Vec<LikelyApplication>,
+}
+
+/// What an email to an applicant is about (DESIGN.md, "Telling people").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// The application was stored: its reference, outcome and status link.
+    Received,
+    /// A place was allocated (on becoming eligible later, or by accepting an offer).
+    Allocated,
+    /// The application became eligible and waits.
+    Waiting,
+    /// A freed place is offered until a time.
+    Offer,
+    /// The offer lapses soon.
+    OfferReminder,
+    /// The offer lapsed.
+    OfferLapsed,
+    /// The applicant declined an offer.
+    Declined,
+    /// The application was withdrawn.
+    Withdrawn,
+    /// A coordinator moved the applicant to another cohort.
+    Moved,
+    /// The status link, asked for again ("Lost your link?" or a coordinator).
+    StatusLink,
+    /// A message the course team wrote to a cohort or the waiting list.
+    TeamMessage,
+}
+
+impl MessageKind {
+    /// Every kind, in the order an application meets them.
+    pub const ALL: [Self; 11] = [
+        Self::Received,
+        Self::Allocated,
+        Self::Waiting,
+        Self::Offer,
+        Self::OfferReminder,
+        Self::OfferLapsed,
+        Self::Declined,
+        Self::Withdrawn,
+        Self::Moved,
+        Self::StatusLink,
+        Self::TeamMessage,
+    ];
+
+    /// The stored and posted spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Allocated => "allocated",
+            Self::Waiting => "waiting",
+            Self::Offer => "offer",
+            Self::OfferReminder => "offer_reminder",
+            Self::OfferLapsed => "offer_lapsed",
+            Self::Declined => "declined",
+            Self::Withdrawn => "withdrawn",
+            Self::Moved => "moved",
+            Self::StatusLink => "status_link",
+            Self::TeamMessage => "team_message",
+        }
+    }
+
+    /// Reads the stored or posted spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == value.trim())
+    }
+
+    /// What coordinators see it called.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Received => "Application received",
+            Self::Allocated => "Place allocated",
+            Self::Waiting => "On the waiting list",
+            Self::Offer => "Offer of a place",
+            Self::OfferReminder => "Offer reminder",
+            Self::OfferLapsed => "Offer lapsed",
+            Self::Declined => "Offer declined",
+            Self::Withdrawn => "Application withdrawn",
+            Self::Moved => "Moved to another cohort",
+            Self::StatusLink => "Status link",
+            Self::TeamMessage => "Message from the course team",
+        }
+    }
+}
+
+/// Where an email is on its way out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Not sent yet.
+    Pending,
+    /// Accepted by the mail server (or written to the outbox folder).
+    Sent,
+    /// Not accepted yet: a temporary failure, tried again later.
+    Retrying,
+    /// Refused for good, or still not accepted after a day of trying.
+    Failed,
+}
+
+impl DeliveryState {
+    pub const ALL: [Self; 4] = [Self::Pending, Self::Sent, Self::Retrying, Self::Failed];
+
+    /// The stored and posted spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Retrying => "retrying",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Reads the stored or posted spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value.trim())
+    }
+
+    /// The word for a badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Waiting to send",
+            Self::Sent => "Delivered",
+            Self::Retrying => "Retrying",
+            Self::Failed => "Failed",
+        }
+    }
+}
+
+/// One email as coordinators see it on the Emails page and an application's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailRow {
+    pub id: i64,
+    pub kind: MessageKind,
+    pub application_id: Option<i64>,
+    pub reference: Option<String>,
+    /// The applicant's name and address (empty once their data is erased).
+    pub to_name: Option<String>,
+    pub to_email: Option<String>,
+    pub queued_uk: String,
+    pub state: DeliveryState,
+    pub attempts: i64,
+    /// What the mail server last answered (for a retry or a failure).
+    pub last_error: Option<String>,
+    pub sent_uk: Option<String>,
+}
+
+/// The Emails page's filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailFilter {
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    /// A reference, name or email to search for.
+    pub q: Option<String>,
 }

@@ -26,6 +26,9 @@ pub struct AppState {
     /// Mark the session cookie Secure (the site is served over https).
     #[from_ref(skip)]
     pub secure_cookies: bool,
+    /// The site's address, the course team's and where emails come from.
+    #[from_ref(skip)]
+    pub mail: crate::mail::Settings,
 }
 
 /// The signed-in coordinator for a server function, if they hold `role`; otherwise

@@ -2,11 +2,15 @@
 //! places, through the JSON API of the real release server on 127.0.0.1.
 //!
 //!     cargo run --release -p server --example join_race -- [applicants] [concurrency] [places]
+//!         [--database URL] [--instances N] [--server PATH]
 //!
-//! It seeds a fresh SQLite database (one open cohort, one taster session with a known
-//! attendance code), starts `target/release/server` on it, sends the applications with at most
-//! `concurrency` in flight, then checks the outcome: exactly `places` allocated, everyone else
-//! waiting with positions 1..n in the order they joined. Defaults: 2000, 200, 20.
+//! It seeds a fresh database (one open cohort, one taster session with a known attendance
+//! code): a new SQLite file by default, or the empty database at `--database` (a PostgreSQL
+//! URL; bench/join-race.sh makes it). It starts `N` instances of `target/release/server` on it
+//! (default 1), sends the applications to them in turn with at most `concurrency` in flight,
+//! then checks the outcome: exactly `places` allocated, everyone else waiting with positions
+//! 1..n in the order they joined. Defaults: 2000, 200, 20. `--server` runs another build of
+//! the server (an older commit's, to compare).
 
 mod bench;
 
@@ -19,37 +23,62 @@ const CODE: &str = "race42";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let applicants = args.first().copied().unwrap_or(2000);
-    let concurrency = args.get(1).copied().unwrap_or(200);
-    let places = args.get(2).copied().unwrap_or(20) as i64;
-    let port = 3300;
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let option = |name: &str| raw.iter().position(|a| a == name).and_then(|i| raw.get(i + 1)).cloned();
+    let database = option("--database");
+    let program = option("--server").unwrap_or_else(|| "target/release/server".into());
+    let instances: usize = option("--instances").and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+    let numbers: Vec<usize> = raw
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || !matches!(raw[i - 1].as_str(), "--database" | "--instances" | "--server"))
+        .filter_map(|(_, a)| a.parse().ok())
+        .collect();
+    let applicants = numbers.first().copied().unwrap_or(2000);
+    let concurrency = numbers.get(1).copied().unwrap_or(200);
+    let places = numbers.get(2).copied().unwrap_or(20) as i64;
 
-    let dir = std::path::Path::new("bench/.run");
-    std::fs::create_dir_all(dir)?;
-    let db = dir.join("join-race.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    let url = format!("sqlite://{}", db.display());
+    let url = match database {
+        Some(url) => url,
+        None => {
+            let dir = std::path::Path::new("bench/.run");
+            std::fs::create_dir_all(dir)?;
+            let db = dir.join("join-race.db");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            format!("sqlite://{}", db.display())
+        }
+    };
     bench::seed(&url, "Race cohort", places, CODE).await?;
 
-    let mut server = Command::new("target/release/server")
-        .env("DATABASE_URL", &url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
-        .stdout(Stdio::null())
-        .spawn()?;
-    let base = format!("http://127.0.0.1:{port}");
+    let mut servers = Vec::new();
+    let mut bases = Vec::new();
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
-    bench::wait_healthy(&client, &base).await?;
-
-    println!("join race: {applicants} eligible applicants, {concurrency} at a time, {places} places");
+    for n in 0..instances {
+        let port = 3300 + n;
+        servers.push(
+            Command::new(&program)
+                .env("DATABASE_URL", &url)
+                .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+                .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+                .stdout(Stdio::null())
+                .spawn()?,
+        );
+        let base = format!("http://127.0.0.1:{port}");
+        bench::wait_healthy(&client, &base).await?;
+        bases.push(base);
+    }
+    let backend = if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
+    println!(
+        "join race: {applicants} eligible applicants, {concurrency} at a time, {places} places; \
+         {backend}, {instances} instance(s)"
+    );
     let gate = Arc::new(Semaphore::new(concurrency));
     let started = Instant::now();
     let tasks: Vec<_> = (0..applicants)
         .map(|i| {
-            let (client, base, gate) = (client.clone(), base.clone(), gate.clone());
+            let (client, base, gate) = (client.clone(), bases[i % bases.len()].clone(), gate.clone());
             tokio::spawn(async move {
                 let _permit = gate.acquire_owned().await.expect("semaphore");
                 let body = serde_json::json!({
@@ -100,6 +129,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     waiting.sort();
     let positions_ok = waiting.iter().enumerate().all(|(i, (p, _))| *p == i as i64 + 1);
+    let base = &bases[bases.len() - 1];
     let mut final_ok = true;
     for (position, token) in &waiting {
         let now: serde_json::Value =
@@ -115,11 +145,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("positions unchanged when read back: {final_ok}; places remaining: {remaining:?}");
 
-    if let Some(cpu) = cpu_seconds(server.id()) {
-        println!("server CPU time during the run and checks: {cpu:.2} s");
+    let cpu: Option<f64> = servers.iter().map(|s| cpu_seconds(s.id())).sum();
+    if let Some(cpu) = cpu {
+        println!("server CPU time during the run and checks (all instances): {cpu:.2} s");
     }
-    let _ = server.kill();
-    let _ = server.wait();
+    for mut server in servers {
+        let _ = server.kill();
+        let _ = server.wait();
+    }
     let ok = failures == 0
         && allocated as i64 == places
         && waiting.len() == applicants - places as usize

@@ -21,6 +21,12 @@ pub struct Config {
     /// `ENROL_TRUSTED_PROXIES`, `ENROL_WRONG_CODES_PER_EMAIL`, `ENROL_WRONG_CODES_PER_CLIENT`,
     /// `ENROL_WRITE_BURST`, `ENROL_WRITES_PER_SECOND`, `ENROL_SIGN_IN_BURST`.
     pub limits: LimitSettings,
+    /// `ENROL_MAIL_FROM`, `ENROL_PUBLIC_URL`, `ENROL_CONTACT_EMAIL`, `ENROL_OFFER_REMINDER_HOURS`.
+    pub mail: app::mail::Settings,
+    /// `ENROL_SMTP_URL`: the SMTP server emails go to; without it, `.eml` files in `outbox_dir`.
+    pub smtp_url: Option<String>,
+    /// `ENROL_OUTBOX_DIR`: where emails are written without an SMTP server (`data/outbox`).
+    pub outbox_dir: std::path::PathBuf,
 }
 
 impl Config {
@@ -54,16 +60,47 @@ impl Config {
             writes_per_second: limit("ENROL_WRITES_PER_SECOND", defaults.writes_per_second)?,
             sign_in_burst: limit("ENROL_SIGN_IN_BURST", defaults.sign_in_burst)?,
         };
+        let offer_hours = lookup("ENROL_OFFER_HOURS")
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .filter(|h| (1..=24 * 14).contains(h))
+            .unwrap_or(DEFAULT_OFFER_WINDOW_HOURS);
+        let mail_defaults = app::mail::Settings::default();
+        let text = |key: &str| lookup(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let from = text("ENROL_MAIL_FROM").unwrap_or(mail_defaults.from);
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(format!(
+                "ENROL_MAIL_FROM must be an email address, optionally with a name, like \
+                 \"Compassionate leadership <course@trust.nhs.uk>\", got {from:?}"
+            ));
+        }
+        let public_url = text("ENROL_PUBLIC_URL").unwrap_or(mail_defaults.public_url);
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) || public_url.contains(char::is_whitespace) {
+            return Err(format!(
+                "ENROL_PUBLIC_URL must be the site's address as applicants reach it, like https://enrol.trust.nhs.uk, got {public_url:?}"
+            ));
+        }
+        let contact_email = text("ENROL_CONTACT_EMAIL").unwrap_or(mail_defaults.contact_email);
+        if app::domain::email::WorkEmail::parse(&contact_email).is_err() {
+            return Err(format!("ENROL_CONTACT_EMAIL must be an email address, got {contact_email:?}"));
+        }
+        let reminder_hours = limit("ENROL_OFFER_REMINDER_HOURS", 12)?;
+        let mail = app::mail::Settings {
+            from,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            contact_email,
+            reminder_before: chrono::Duration::hours(i64::from(reminder_hours)),
+            offer_window: chrono::Duration::hours(offer_hours),
+        };
         Ok(Self {
+            mail,
+            smtp_url: text("ENROL_SMTP_URL"),
+            outbox_dir: text("ENROL_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".into()).into(),
             database_url: lookup("DATABASE_URL")
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             demo: flag("ENROL_DEMO"),
             json_logs: lookup("ENROL_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
-            offer_hours: lookup("ENROL_OFFER_HOURS")
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .filter(|h| (1..=24 * 14).contains(h))
-                .unwrap_or(DEFAULT_OFFER_WINDOW_HOURS),
+            offer_hours,
             secure_cookies: flag("ENROL_SECURE_COOKIES"),
             limits,
         })
@@ -121,6 +158,21 @@ mod tests {
         assert_eq!(config(&[("ENROL_OFFER_HOURS", "24")]).offer_hours, 24);
         assert_eq!(config(&[("ENROL_OFFER_HOURS", "-3")]).offer_hours, 48);
         assert_eq!(config(&[("ENROL_OFFER_HOURS", "soon")]).offer_hours, 48);
+    }
+
+    #[test]
+    fn email_settings_have_defaults_and_a_mistake_stops_the_start_naming_the_setting() {
+        let c = config(&[]);
+        assert_eq!(c.smtp_url, None, "without an SMTP server, emails are written as files");
+        assert_eq!(c.outbox_dir, std::path::PathBuf::from("data/outbox"));
+        assert_eq!(c.mail.reminder_before, chrono::Duration::hours(12));
+        let c = config(&[("ENROL_PUBLIC_URL", "https://enrol.trust.nhs.uk/"), ("ENROL_SMTP_URL", "smtp://127.0.0.1:2525")]);
+        assert_eq!(c.mail.public_url, "https://enrol.trust.nhs.uk");
+        assert_eq!(c.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        assert!(refused(&[("ENROL_MAIL_FROM", "course team")]).contains("ENROL_MAIL_FROM"));
+        assert!(refused(&[("ENROL_PUBLIC_URL", "enrol.trust.nhs.uk")]).contains("ENROL_PUBLIC_URL"));
+        assert!(refused(&[("ENROL_CONTACT_EMAIL", "nobody")]).contains("ENROL_CONTACT_EMAIL"));
+        assert!(refused(&[("ENROL_OFFER_REMINDER_HOURS", "0")]).contains("ENROL_OFFER_REMINDER_HOURS"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::render::render_page;
 use app::domain::allocation::AllocationState;
 use app::domain::application::JoinForm;
 use app::errors::AppError;
-use app::functions::applications::{is_token_shaped, submit_form, JoinDraft};
+use app::functions::applications::{is_token_shaped, submit_form, FindLinkDraft, JoinDraft};
 use app::models::ApplicationStatus;
 use app::state::AppState;
 use crate::client_ip::ClientIp;
@@ -23,6 +23,26 @@ pub fn routes() -> Router<AppState> {
         .route("/status/{token}/withdraw", post(post_withdraw))
         .route("/status/{token}/accept", post(post_accept))
         .route("/status/{token}/decline", post(post_decline))
+        .route("/status/find", post(post_find_link))
+}
+
+/// `POST /status/find` ("Lost your link?"): emails the status link to a work email that has
+/// an application (within an hourly limit), and answers the same whether or not it has one.
+async fn post_find_link(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let typed = pairs.iter().find(|(k, _)| k == "email").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let mut draft = FindLinkDraft { email: typed.clone(), error: None, sent: false };
+    match app::domain::email::WorkEmail::parse(&typed) {
+        Err(message) => draft.error = Some(message),
+        Ok(email) => match state.store.send_status_link(&email.key(), chrono::Utc::now()).await {
+            Ok(()) => draft.sent = true,
+            Err(error) => draft.error = Some(format!("{error}. Nothing was sent: try again in a minute")),
+        },
+    }
+    render_page(state, "/status/find", &headers, draft).await
 }
 
 /// `POST /join`: stores the application and shows its confirmation, or shows the form again

@@ -1,6 +1,7 @@
-//! Calendar files (RFC 5545): `/tasters/{id}.ics` for one taster session and `/tasters.ics`, a
-//! feed of all of them that calendar apps can subscribe to. Built with the `icalendar` crate,
-//! which writes CRLF line ends, folds long lines and escapes text.
+//! Calendar files (RFC 5545): `/tasters/{id}.ics` for one taster session, `/tasters.ics`, a
+//! feed of all of them that calendar apps can subscribe to, and `/status/{token}/calendar.ics`,
+//! the six meetings of the cohort an applicant has a place on. Built with the `icalendar`
+//! crate (through `app::calendar_files`, which gives every file one product id).
 
 use crate::render::render_page;
 use app::models::{TasterSession, TasterStatus};
@@ -16,7 +17,10 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 /// `/tasters/{id}.ics` from `/tasters/{id}`: a name ending in `.ics` gets the file, anything
 /// else the session's page.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/tasters.ics", get(feed)).route("/tasters/{id}", get(session_or_file))
+    Router::new()
+        .route("/tasters.ics", get(feed))
+        .route("/tasters/{id}", get(session_or_file))
+        .route("/status/{token}/calendar.ics", get(cohort_file))
 }
 
 /// Stable across every download, so calendar apps update an event rather than duplicate it.
@@ -62,12 +66,8 @@ pub fn event(session: &TasterSession, site: Option<&str>) -> Event {
 
 /// A calendar holding `sessions`.
 pub fn calendar(sessions: &[TasterSession], name: &str, site: Option<&str>) -> Calendar {
-    let mut calendar = Calendar::new()
-        .name(name)
-        .append_property(Property::new("PRODID", "-//enrol//Compassionate leadership taster sessions//EN"))
-        .append_property(Property::new("METHOD", "PUBLISH"))
-        .append_property(Property::new("X-PUBLISHED-TTL", "PT6H"))
-        .done();
+    let mut calendar = app::calendar_files::calendar(name);
+    calendar.append_property(Property::new("X-PUBLISHED-TTL", "PT6H"));
     for session in sessions {
         calendar.push(event(session, site));
     }
@@ -117,6 +117,29 @@ async fn session_or_file(State(state): State<AppState>, Path(name): Path<String>
             &format!("taster-session-{id}.ics"),
         ),
         Ok(None) => not_found(),
+        Err(error) => {
+            (StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), error.to_string())
+                .into_response()
+        }
+    }
+}
+
+/// `GET /status/{token}/calendar.ics`: the meetings of the cohort the applicant has a place on.
+async fn cohort_file(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "There is no course place behind that link.").into_response();
+    if !app::functions::applications::is_token_shaped(&token) {
+        return not_found();
+    }
+    match state.store.application_status(&token).await {
+        Ok(status) => match status.cohort.filter(|_| status.state == app::domain::allocation::AllocationState::Allocated) {
+            Some(cohort) => {
+                let link = format!("{}/status/{token}", state.mail.public_url);
+                let file = app::calendar_files::file_name(&cohort.name);
+                ics_response(app::calendar_files::cohort_calendar(&cohort, Some(&link)), &file)
+            }
+            None => not_found(),
+        },
+        Err(app::errors::AppError::NotFound(_)) => not_found(),
         Err(error) => {
             (StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), error.to_string())
                 .into_response()

@@ -77,6 +77,10 @@ async fn run(config: Config) -> Result<(), String> {
         );
     }
 
+    let transport = app::mail::transport::Transport::new(config.smtp_url.as_deref(), config.outbox_dir.clone())?;
+    println!("Emails go to {}.", transport.describe());
+    tracing::info!(to = %transport.describe(), "emails");
+
     let live = app::live::Live::start(store.clone()).await.map_err(|e| format!("live places: {e}"))?;
     let state = AppState {
         leptos_options,
@@ -87,8 +91,19 @@ async fn run(config: Config) -> Result<(), String> {
         wrong_codes: config.limits.wrong_codes(&store),
         limits: config.limits.clone(),
         secure_cookies: config.secure_cookies,
+        mail: config.mail.clone(),
     };
-    let expiry = tokio::spawn(server::tasks::expire_offers_every(store.clone(), std::time::Duration::from_secs(30)));
+    let expiry = tokio::spawn(server::tasks::expire_offers_every(
+        store.clone(),
+        config.mail.clone(),
+        std::time::Duration::from_secs(30),
+    ));
+    let sender = tokio::spawn(app::mail::sender::run(
+        store.clone(),
+        transport,
+        config.mail.clone(),
+        app::mail::sender::SenderSettings::default(),
+    ));
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("enrol is serving on http://{addr}");
@@ -102,6 +117,7 @@ async fn run(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("server error: {e}"))?;
     expiry.abort();
+    sender.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())

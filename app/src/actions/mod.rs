@@ -8,6 +8,7 @@ mod accounts;
 mod applications;
 mod attendance;
 mod cohorts;
+mod emails;
 mod tasters;
 
 use crate::auth::session::Attempt;
@@ -174,6 +175,10 @@ pub const ACTIONS: &[Action] = &[
     post("/coordinator/applications/{id}/attendance", Role::Coordinator, Body::Form, run!(applications::confirm_attendance)),
     post("/coordinator/applications/{id}/withdraw", Role::Coordinator, Body::None, run!(applications::withdraw)),
     post("/coordinator/applications/{id}/move", Role::Coordinator, Body::Form, run!(applications::move_cohort)),
+    post("/coordinator/applications/{id}/status-link", Role::Coordinator, Body::None, run!(emails::send_status_link)),
+    post("/coordinator/emails/{id}/retry", Role::Coordinator, Body::None, run!(emails::retry)),
+    post("/coordinator/emails/preview", Role::Coordinator, Body::Form, run!(emails::preview)),
+    post("/coordinator/emails/send", Role::Coordinator, Body::Form, run!(emails::send)),
     post(
         "/coordinator/attendance",
         Role::Coordinator,

@@ -54,6 +54,28 @@ pub async fn get_application_status(token: String) -> Result<ApplicationStatus, 
     crate::state::app_state()?.store.application_status(&token).await
 }
 
+/// "Lost your link?" as it was posted: the address typed, the problem with it, or that the
+/// answer was given.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindLinkDraft {
+    pub email: String,
+    pub error: Option<String>,
+    /// The form was accepted: the page says the link was sent if the address has an application.
+    pub sent: bool,
+}
+
+/// What the "Lost your link?" page shows after a post.
+#[server(endpoint = "find_link_page")]
+pub async fn get_find_link_page() -> Result<Option<FindLinkDraft>, AppError> {
+    Ok(use_context::<FindLinkDraft>())
+}
+
+/// The course team's email address, for pages that point people to them.
+#[server(endpoint = "contact")]
+pub async fn get_contact_email() -> Result<String, AppError> {
+    Ok(crate::state::app_state()?.mail.contact_email)
+}
+
 /// Whether `token` could be a status token at all (48 lower-case hex digits).
 pub fn is_token_shaped(token: &str) -> bool {
     token.len() == 48 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))

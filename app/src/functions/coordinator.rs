@@ -158,6 +158,8 @@ pub struct ApplicationPageData {
     pub move_targets: Vec<(i64, String, i64)>,
     /// A problem with the last action, if any.
     pub problem: Option<String>,
+    /// The emails sent about it, newest first.
+    pub emails: Vec<crate::models::EmailRow>,
 }
 
 /// A problem with a coordinator's action, shown on the page it came back to.
@@ -181,7 +183,14 @@ pub async fn get_application(id: i64) -> Result<ApplicationPageData, AppError> {
         .filter(|c| c.cohort.status == crate::models::CohortStatus::Open && c.cohort.places_remaining > 0)
         .map(|c| (c.cohort.id, c.cohort.name, c.cohort.places_remaining))
         .collect();
-    Ok(ApplicationPageData { detail, tasters, move_targets, problem: use_context::<ActionProblem>().map(|p| p.0) })
+    let emails = store.application_emails(id).await?;
+    Ok(ApplicationPageData {
+        detail,
+        tasters,
+        move_targets,
+        problem: use_context::<ActionProblem>().map(|p| p.0),
+        emails,
+    })
 }
 
 /// The attendance page: uploaded reports and the sessions a report can be for.
@@ -279,4 +288,62 @@ pub struct PasswordPageData {
 pub async fn get_password_page() -> Result<PasswordPageData, AppError> {
     let me = crate::state::require(crate::models::Role::Coordinator).await?;
     Ok(PasswordPageData { email: me.email, errors: use_context::<PasswordProblems>().map(|p| p.0).unwrap_or_default() })
+}
+
+/// The Emails page: messages and how their delivery went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailsPageData {
+    pub rows: Vec<crate::models::EmailRow>,
+    /// Emails that failed for good, and emails still on their way.
+    pub failed: i64,
+    pub undelivered: i64,
+}
+
+/// The emails, filtered.
+#[server(endpoint = "coordinator/emails")]
+pub async fn get_emails(filter: crate::models::EmailFilter) -> Result<EmailsPageData, AppError> {
+    crate::state::require(crate::models::Role::Coordinator).await?;
+    let store = crate::state::app_state()?.store;
+    let (failed, undelivered) = store.email_counts().await?;
+    Ok(EmailsPageData { rows: store.emails(&filter).await?, failed, undelivered })
+}
+
+/// A message to a group, as written (and sent back with its problems, or its preview).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMessageDraft {
+    /// "cohort" or "waiting".
+    pub audience: String,
+    pub cohort_id: String,
+    pub subject: String,
+    pub body: String,
+    pub errors: FieldErrors,
+    pub preview: Option<GroupPreview>,
+}
+
+/// What a message to a group will look like, and how many it goes to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupPreview {
+    pub recipients: usize,
+    pub group: String,
+    pub subject: String,
+    /// The plain-text rendering, with a stand-in for each applicant's own details.
+    pub text: String,
+}
+
+/// The page for writing to a group: the cohorts to choose from, with how many hold a place
+/// and how many wait, and the draft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WritePageData {
+    pub cohorts: Vec<(i64, String, i64, i64)>,
+    pub draft: Option<GroupMessageDraft>,
+}
+
+/// The page for writing to a group.
+#[server(endpoint = "coordinator/write")]
+pub async fn get_write_page() -> Result<WritePageData, AppError> {
+    crate::state::require(crate::models::Role::Coordinator).await?;
+    let store = crate::state::app_state()?.store;
+    let cohorts =
+        store.cohorts_admin().await?.into_iter().map(|c| (c.cohort.id, c.cohort.name, c.allocated, c.waiting)).collect();
+    Ok(WritePageData { cohorts, draft: use_context::<GroupMessageDraft>() })
 }

@@ -1,13 +1,14 @@
 //! The applicant's pages behind their private link: the confirmation after applying
 //! (`/join/confirmation/{token}`), the status page (`/status/{token}`), and the confirmation
-//! steps before withdrawing or declining. Each action is a plain form post.
+//! steps before accepting, declining or withdrawing. Each action is a plain form post. And
+//! "Lost your link?" (`/status/find`), which emails the link to an address that applied.
 
 use crate::components::load_error::LoadError;
 use crate::components::outcome::{outcome_sentence, NextSteps};
 use crate::components::places::{use_live_refresh, PlacesPanel};
 use crate::domain::allocation::AllocationState;
 use crate::errors::AppError;
-use crate::functions::applications::get_application_status;
+use crate::functions::applications::{get_application_status, get_find_link_page};
 use crate::models::ApplicationStatus;
 use leptos::prelude::*;
 use crate::components::title::Title;
@@ -47,8 +48,8 @@ fn UnknownApplication() -> impl IntoView {
     view! {
         <Title text="Application not found – Compassionate leadership" />
         <h1>"We could not find that application"</h1>
-        <p>"The link may be incomplete. Check you copied the whole link from your confirmation page."</p>
-        <p>"If you no longer have your link, contact the course team with your work email address."</p>
+        <p>"The link may be incomplete. Check you copied the whole link from your email or confirmation page."</p>
+        <p><a class="link-standalone" href="/status/find">"Get your status link by email"</a></p>
         <p><a class="link-standalone" href="/">"Go to the course page"</a></p>
     }
 }
@@ -69,10 +70,10 @@ pub fn ConfirmationPage() -> impl IntoView {
             <h2>"What happens next"</h2>
             <NextSteps status=status.clone() />
             <h2>"Your private status link"</h2>
-            <p>"Your status page shows where you are in the queue, and lets you accept an offered place or withdraw. Bookmark it or save the link: we do not send it by email."</p>
+            <p>"Your status page shows where you are in the queue, and lets you accept an offered place or withdraw. We have emailed you the link, and we email you whenever your application changes."</p>
             <p class="status-link"><a href=link.clone()>"Go to your status page"</a></p>
             <StatusLinkCopy link />
-            <p class="hint">"Anyone with this link can see and change your application, so do not share it."</p>
+            <p class="hint">"Anyone with this link can see and change your application, so do not share it. If you lose it, "<a href="/status/find">"we can email it to you again"</a>"."</p>
         }
     })
 }
@@ -162,6 +163,15 @@ fn StatusBody(status: ApplicationStatus) -> impl IntoView {
                     <button type="submit" class="button">"Accept the place"</button>
                     <a class="button button--secondary" href=format!("/status/{token}/decline")>"Decline the place"</a>
                 </form>
+            }
+        })}
+        {(state == AllocationState::Allocated).then(|| {
+            view! {
+                <p>
+                    <a class="link-standalone" href=format!("/status/{token}/calendar.ics") download>
+                        "Add the course dates to your calendar (.ics file)"
+                    </a>
+                </p>
             }
         })}
         <NextSteps status=status.clone() />
@@ -254,6 +264,84 @@ pub fn WithdrawPage() -> impl IntoView {
         }
         .into_any()
     })
+}
+
+/// The check before accepting an offered place (where the offer email's link leads).
+#[component]
+pub fn AcceptPage() -> impl IntoView {
+    with_status("Accept the place – Compassionate leadership", |status| {
+        let token = status.status_token.clone();
+        let Some(cohort) = status.cohort.clone().filter(|_| status.state == AllocationState::Offered) else {
+            let already = status.state == AllocationState::Allocated;
+            return view! {
+                <h1>{if already { "You already have a place" } else { "There is no offer to accept" }}</h1>
+                <p>{if already { "Your place is confirmed: your status page shows the course dates." } else { "Your status page shows where your application stands now." }}</p>
+                <p><a class="link-standalone" href=format!("/status/{token}")>"Go to your status page"</a></p>
+            }
+            .into_any();
+        };
+        let until = status.offer_expires_uk.clone().unwrap_or_default();
+        view! {
+            <h1>{format!("Accept your place on {}?", cohort.name)}</h1>
+            <p class="lead">{format!("The place is held for you until {until}.")}</p>
+            <p>"The course meets on:"</p>
+            <ul>{cohort.meetings.iter().map(|m| view! { <li>{m.when_uk.clone()}</li> }).collect_view()}</ul>
+            <p>"Only accept if you can attend these sessions. If you cannot, decline, and the place goes to the next person on the waiting list."</p>
+            <form method="post" action=format!("/status/{token}/accept") class="button-group">
+                <button type="submit" class="button">"Yes, accept the place"</button>
+                <a class="button button--secondary" href=format!("/status/{token}/decline")>"Decline the place"</a>
+            </form>
+        }
+        .into_any()
+    })
+}
+
+/// "Lost your link?": a work email in, the status link sent to it if it has an application.
+/// The answer is the same either way, so the page tells nobody who has applied.
+#[component]
+pub fn FindLinkPage() -> impl IntoView {
+    let page = Resource::new(|| (), |_| get_find_link_page());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let draft = page.await.ok().flatten().unwrap_or_default();
+                if draft.sent {
+                    return view! {
+                        <Title text="Check your email – Compassionate leadership" />
+                        <div class="panel">
+                            <h1 class="panel__title">"Check your email"</h1>
+                        </div>
+                        <p class="lead">{format!("If {} has applied for a place, we have sent the link to its status page to that address.", draft.email)}</p>
+                        <p>"It should arrive within a few minutes. Check your junk or spam folder too."</p>
+                        <p>"If nothing arrives, check you typed the address you applied with, or contact the course team."</p>
+                        <p><a class="link-standalone" href="/">"Go to the course page"</a></p>
+                    }
+                    .into_any();
+                }
+                let error = draft.error.clone();
+                let lines = error.clone().map(|e| vec![("email".to_string(), e)]).unwrap_or_default();
+                let title = if error.is_some() { "Error: Get your status link – Compassionate leadership" } else { "Get your status link – Compassionate leadership" };
+                view! {
+                    <Title text=title />
+                    <crate::components::error_summary::ErrorSummary lines=Signal::derive(move || lines.clone()) />
+                    <h1>"Get your status link by email"</h1>
+                    <p class="lead">"Enter the work email address you applied with. If it has an application, we will email the link to its status page."</p>
+                    <form method="post" action="/status/find" class="narrow-form" novalidate>
+                        <div class="form-group" class:form-group--error=error.is_some()>
+                            <label class="label" for="email">"Work email address"</label>
+                            {error.clone().map(|e| view! {
+                                <p class="error-message" id="email-error"><span class="visually-hidden">"Error: "</span>{e}</p>
+                            })}
+                            <input class="input" id="email" name="email" type="email" autocomplete="email" spellcheck="false"
+                                value=draft.email.clone() aria-describedby=error.is_some().then_some("email-error") />
+                        </div>
+                        <button type="submit" class="button">"Send me the link"</button>
+                    </form>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
 }
 
 /// The check before declining an offered place.

@@ -205,5 +205,6 @@ pub async fn dashboard(db: &Db) -> Result<Dashboard, AppError> {
         .into_iter()
         .filter_map(RowRecord::into_row)
         .collect();
-    Ok(Dashboard { cohorts, funnel: Funnel { attended, applications, eligible, allocated }, recent })
+    let emails_failed = super::outbox::failed_count(db).await?;
+    Ok(Dashboard { cohorts, funnel: Funnel { attended, applications, eligible, allocated }, recent, emails_failed })
 }

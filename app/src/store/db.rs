@@ -107,6 +107,14 @@ impl Db {
         })
     }
 
+    /// Whether [`Db::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Db::Sqlite(pool) => pool.is_closed(),
+            Db::Postgres(pool) => pool.is_closed(),
+        }
+    }
+
     /// Closes every connection.
     pub async fn close(&self) {
         match self {

@@ -15,6 +15,7 @@ mod course;
 pub mod db;
 mod events;
 mod limits;
+pub mod outbox;
 mod postgres;
 pub mod rows;
 mod sqlite;
@@ -152,6 +153,11 @@ impl Store {
         if let Ok(mut last) = self.last_probe.lock() {
             *last = None;
         }
+    }
+
+    /// Whether the store was closed (the server is stopping).
+    pub fn is_closed(&self) -> bool {
+        self.db.is_closed()
     }
 
     /// Closes every connection; later calls fail with `Unavailable`.
@@ -304,21 +310,66 @@ impl Store {
         change: impl FnOnce(Failures) -> Option<Failures> + Send + 'static,
     ) -> Result<Option<Failures>, AppError> {
         let key = key.to_string();
+        self.side_step(now, move |mut conn, now| {
+            Box::pin(async move { limits::change(&mut conn, scope, &key, policy, now, change).await })
+        })
+        .await
+    }
+
+    /// Runs `job` in one transaction of its own, outside the workflow and unseen by the live
+    /// figures: on SQLite as a step of the writer (the one way to write without waiting on
+    /// it), on PostgreSQL on a pool connection, where the rows it locks keep it in order.
+    async fn side_step<T, F>(&self, now: DateTime<Utc>, job: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(db::Conn<'c>, DateTime<Utc>) -> writer::JobFuture<'c, T> + Send + 'static,
+    {
         match self.db.dialect() {
-            db::Dialect::Sqlite => {
-                self.writer
-                    .write_unseen(now, move |mut conn, now| {
-                        Box::pin(async move { limits::change(&mut conn, scope, &key, policy, now, change).await })
-                    })
-                    .await
-            }
+            db::Dialect::Sqlite => self.writer.write_unseen(now, job).await,
             db::Dialect::Postgres => {
                 let mut tx = self.db.begin().await?;
-                let after = limits::change(&mut tx.conn(), scope, &key, policy, now, change).await?;
+                let out = job(tx.conn(), now).await?;
                 tx.commit().await?;
-                Ok(after)
+                Ok(out)
             }
         }
+    }
+
+    /// Takes up to `limit` due emails for delivery, held until `hold` (see `outbox::claim`).
+    pub async fn claim_messages(
+        &self,
+        now: DateTime<Utc>,
+        hold: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<outbox::Claimed>, AppError> {
+        self.side_step(now, move |mut conn, _| Box::pin(async move { outbox::claim(&mut conn, now, hold, limit).await }))
+            .await
+    }
+
+    /// Records how the delivery of taken-up emails went.
+    pub async fn finish_messages(&self, outcomes: Vec<(i64, outbox::Delivered)>, now: DateTime<Utc>) -> Result<(), AppError> {
+        self.side_step(now, move |mut conn, now| Box::pin(async move { outbox::finish(&mut conn, &outcomes, now).await }))
+            .await
+    }
+
+    /// What an email is put together from; `None` when its application is gone.
+    pub async fn message_parts(&self, message: &outbox::Claimed) -> Result<Option<outbox::Parts>, AppError> {
+        outbox::parts(&self.db, message).await
+    }
+
+    /// The Emails page.
+    pub async fn emails(&self, filter: &crate::models::EmailFilter) -> Result<Vec<crate::models::EmailRow>, AppError> {
+        outbox::list(&self.db, filter).await
+    }
+
+    /// The emails about one application, newest first.
+    pub async fn application_emails(&self, id: i64) -> Result<Vec<crate::models::EmailRow>, AppError> {
+        outbox::for_application(&self.db, id).await
+    }
+
+    /// How many emails failed for good, and how many are still on their way.
+    pub async fn email_counts(&self) -> Result<(i64, i64), AppError> {
+        Ok((outbox::failed_count(&self.db).await?, outbox::undelivered_count(&self.db).await?))
     }
 
     /// Whether the demo account exists.
@@ -457,7 +508,7 @@ pub struct NewCoordinator {
 }
 
 /// The URL without its password, fit for a log line or an error message.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}://…@{}", &url[..scheme_end], &url[at + 1..]),
         _ => url.to_string(),

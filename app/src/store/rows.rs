@@ -6,11 +6,12 @@
 use super::db::{sql, sql_assembled, Conn};
 use crate::domain::allocation::{AllocationState, CohortPlaces};
 use crate::errors::AppError;
-use crate::models::{CohortStatus, TasterStatus};
+use crate::models::{CohortStatus, MessageKind, TasterStatus};
 use crate::workflow::rows::{
-    Allocation, ApplicationRow, AttendanceSource, AttendeeRow, AttendeeState, AuditEntry, CohortName, CohortRow,
+    Allocation, ApplicationRow, AttendanceSource, Audience, NewTeamMessage, AttendeeRow, AttendeeState, AuditEntry, CohortName, CohortRow,
     CohortUpdate, Hold, Key, NewApplicationRow, NewCohort, NewTaster, OpenPlaces, Rows, Taken, TasterChange, TasterRow,
 };
+use crate::workflow::messages::Outgoing;
 use crate::workflow::Event;
 use chrono::{DateTime, Utc};
 
@@ -615,5 +616,86 @@ impl Rows for SqlRows<'_> {
         }
         insert.execute(&mut self.0).await?;
         Ok(())
+    }
+
+    async fn queue_messages(&mut self, messages: &[Outgoing], at: DateTime<Utc>) -> Result<u64, AppError> {
+        if messages.is_empty() {
+            return Ok(0);
+        }
+        // One statement for all of a step's messages, as for its events.
+        let values: Vec<String> = (0..messages.len())
+            .map(|i| format!("($1, ${}, ${}, ${}, ${})", 4 * i + 2, 4 * i + 3, 4 * i + 4, 4 * i + 5))
+            .collect();
+        let mut insert = sql_assembled(format!(
+            "INSERT INTO outbox (queued_at, application_id, kind, facts, once_key) VALUES {}
+             ON CONFLICT DO NOTHING",
+            values.join(", ")
+        ))
+        .bind(at);
+        for message in messages {
+            let facts = serde_json::to_string(&message.facts).map_err(|_| AppError::Internal)?;
+            insert = insert.bind(message.application_id).bind(message.kind.as_str()).bind(facts).bind(message.once.clone());
+        }
+        Ok(insert.execute(&mut self.0).await?)
+    }
+
+    async fn offers_ending_by(&mut self, by: DateTime<Utc>) -> Result<Vec<(i64, i64, DateTime<Utc>)>, AppError> {
+        Ok(sql(
+            "SELECT id, cohort_id, offer_expires_at FROM application
+             WHERE state = 'offered' AND offer_expires_at <= $1 ORDER BY offer_expires_at, id",
+        )
+        .bind(by)
+        .fetch_all(&mut self.0)
+        .await?)
+    }
+
+    async fn application_by_email(&mut self, email_key: &str) -> Result<Option<i64>, AppError> {
+        Ok(sql("SELECT id FROM application WHERE email_key = $1 ORDER BY submitted_at DESC, id DESC LIMIT 1")
+            .bind(email_key)
+            .scalar_optional(&mut self.0)
+            .await?)
+    }
+
+    async fn messages_since(&mut self, application_id: i64, kind: MessageKind, since: DateTime<Utc>) -> Result<i64, AppError> {
+        Ok(sql("SELECT count(*) FROM outbox WHERE application_id = $1 AND kind = $2 AND queued_at >= $3")
+            .bind(application_id)
+            .bind(kind.as_str())
+            .bind(since)
+            .scalar(&mut self.0)
+            .await?)
+    }
+
+    async fn group(&mut self, audience: Audience, cohort_id: i64) -> Result<Vec<i64>, AppError> {
+        let statement = match audience {
+            Audience::Cohort => {
+                sql("SELECT id FROM application WHERE state = 'allocated' AND cohort_id = $1 ORDER BY id").bind(cohort_id)
+            }
+            Audience::Waiting => {
+                sql_assembled(format!("SELECT a.id FROM application a WHERE {WAITS_FOR} ORDER BY a.eligible_at, a.id"))
+                    .bind(cohort_id)
+            }
+        };
+        Ok(statement.scalars(&mut self.0).await?)
+    }
+
+    async fn insert_team_message(
+        &mut self,
+        message: &NewTeamMessage,
+        recipients: usize,
+        at: DateTime<Utc>,
+    ) -> Result<i64, AppError> {
+        Ok(sql(
+            "INSERT INTO team_message (created_at, created_by, audience, cohort_id, subject, body, recipients)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(at)
+        .bind(message.by)
+        .bind(message.audience.as_str())
+        .bind(message.cohort_id)
+        .bind(&message.subject)
+        .bind(&message.body)
+        .bind(recipients as i64)
+        .scalar(&mut self.0)
+        .await?)
     }
 }

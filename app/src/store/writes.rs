@@ -10,7 +10,8 @@ use crate::domain::zoom_report::Report;
 use crate::errors::AppError;
 use crate::models::{ApplicationOutcome, ApplicationStatus};
 use crate::workflow::rows::{AttendanceSource, CohortUpdate, Key, NewCohort, NewTaster, TasterChange};
-use crate::workflow::{applications, attendance, cohorts, tasters, Actor};
+use crate::workflow::rows::{Audience, NewTeamMessage};
+use crate::workflow::{applications, attendance, cohorts, tasters, telling, Actor};
 use chrono::{DateTime, Utc};
 
 /// Runs `$body` as one write step at `$now`, with the step's `Rows` bound to `$rows` and the
@@ -175,6 +176,52 @@ impl Store {
         let (filename, report) = (filename.to_string(), report.clone());
         step!(self, now, |rows, at| {
             attendance::store_import(rows, taster_session_id, &filename, &report, &matches, by, at).await
+        })
+    }
+
+    /// Queues a reminder for every offer that lapses within `before` (once per offer).
+    pub async fn remind_offers(&self, before: chrono::Duration, now: DateTime<Utc>) -> Result<u64, AppError> {
+        step!(self, now, |rows, at| telling::remind_offers(rows, before, at).await)
+    }
+
+    /// "Lost your link?": queues the status link for the newest application with this email
+    /// key, within the hourly limit; says nothing of whether there was one.
+    pub async fn send_status_link(&self, email_key: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        let email_key = email_key.to_string();
+        step!(self, now, |rows, at| telling::send_status_link(rows, &email_key, at).await)
+    }
+
+    /// A coordinator sends an applicant their status link again (audited).
+    pub async fn resend_status_link(&self, id: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        step!(self, now, |rows, at| telling::resend_status_link(rows, id, by, at).await)
+    }
+
+    /// A coordinator writes to a cohort or its waiting list (audited); returns how many it went to.
+    pub async fn write_to_group(&self, message: NewTeamMessage, now: DateTime<Utc>) -> Result<usize, AppError> {
+        step!(self, now, |rows, at| telling::write_to_group(rows, &message, at).await)
+    }
+
+    /// How many applicants a group message would go to now.
+    pub async fn group_size(&self, audience: Audience, cohort_id: i64) -> Result<usize, AppError> {
+        let mut pooled = self.db.acquire().await?;
+        telling::group_size(&mut SqlRows(pooled.conn()), audience, cohort_id).await
+    }
+
+    /// A coordinator sends a failed email again (audited).
+    pub async fn retry_email(&self, id: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        step!(self, now, |rows, at| {
+            if !super::outbox::retry(&mut rows.0, id).await? {
+                return Err(AppError::Conflict("Only a failed email can be sent again".into()));
+            }
+            let entry = crate::workflow::rows::AuditEntry {
+                coordinator_id: by,
+                action: "email.retry".into(),
+                subject_type: "email".into(),
+                subject_id: Some(id),
+                before: Some(serde_json::json!({ "state": "failed" })),
+                after: Some(serde_json::json!({ "state": "pending" })),
+            };
+            crate::workflow::rows::Rows::audit(rows, &entry, at).await
         })
     }
 }

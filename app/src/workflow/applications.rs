@@ -3,7 +3,7 @@
 //! withdrawn, moved. Each function is one step in one transaction over [`Rows`].
 
 use super::cohorts::offer_free_places;
-use super::events::Event;
+use super::events::{record, Event};
 use super::rows::{
     Allocation, ApplicationRow, AttendanceSource, AuditEntry, CohortName, Constraint, Hold, Key, NewApplicationRow,
     Rows, Taken,
@@ -131,7 +131,7 @@ pub async fn submit<R: Rows>(rows: &mut R, app: NewApplication, now: DateTime<Ut
         }),
         _ => {}
     }
-    rows.record_events(&events, now).await?;
+    record(rows, &events, now).await?;
     Ok(ApplicationOutcome {
         reference,
         state: allocation.state,
@@ -212,7 +212,7 @@ pub async fn confirm_attendance<R: Rows>(
         });
         audit(rows, by, "application.confirm_attendance", application_id, before, after, now).await?;
     }
-    rows.record_events(&events, now).await?;
+    record(rows, &events, now).await?;
     Ok(status)
 }
 
@@ -243,7 +243,7 @@ pub async fn withdraw<R: Rows>(
         let before = json!({ "state": row.state.as_str(), "cohort_id": row.cohort_id });
         audit(rows, by, "application.withdraw", row.id, before, json!({ "state": "withdrawn" }), now).await?;
     }
-    rows.record_events(&events, now).await?;
+    record(rows, &events, now).await?;
     status(rows, Key::Id(row.id)).await
 }
 
@@ -266,7 +266,7 @@ pub async fn accept_offer<R: Rows>(
     rows.accept_place(cohort_id).await?;
     let allocated = Allocation { state: AllocationState::Allocated, cohort_id: Some(cohort_id), eligible_at: row.eligible_at, offer_expires_at: None };
     rows.set_allocation(row.id, &allocated, now).await?;
-    rows.record_events(&[Event::Allocated { application_id: row.id, cohort_id }], now).await?;
+    record(rows, &[Event::Allocated { application_id: row.id, cohort_id }], now).await?;
     status(rows, Key::Id(row.id)).await
 }
 
@@ -335,7 +335,7 @@ async fn leave_offer<R: Rows>(
     for other in left_for.iter().filter(|c| c.status == CohortStatus::Open) {
         offer_free_places(rows, other.id, settings, now, &mut events).await?;
     }
-    rows.record_events(&events, now).await?;
+    record(rows, &events, now).await?;
     status(rows, Key::Id(application_id)).await
 }
 
@@ -376,7 +376,7 @@ pub async fn move_to_cohort<R: Rows>(
     let mut events = vec![Event::Moved { application_id: id, from_cohort_id: from, to_cohort_id: target }];
     offer_free_places(rows, from, settings, now, &mut events).await?;
     audit(rows, by, "application.move", id, json!({ "cohort_id": from }), json!({ "cohort_id": target }), now).await?;
-    rows.record_events(&events, now).await?;
+    record(rows, &events, now).await?;
     status(rows, Key::Id(id)).await
 }
 

@@ -1,7 +1,7 @@
 //! Cohorts and their places: creating, opening, closing and resizing them, and rule 3's
 //! promise that no place stays free while someone eligible waits for it.
 
-use super::events::Event;
+use super::events::{record, Event};
 use super::rows::{Allocation, AuditEntry, CohortUpdate, Hold, Key, NewCohort, Rows, Taken};
 use super::{Actor, Settings};
 use crate::domain::allocation::{self, AllocationState};
@@ -66,7 +66,7 @@ pub async fn create_cohort<R: Rows>(
         });
         audit(rows, by, "cohort.create", id, None, Some(after), now).await?;
     }
-    rows.record_events(&events, now).await?;
+    record(rows, &events, now).await?;
     Ok(id)
 }
 
@@ -98,7 +98,7 @@ pub async fn update_cohort<R: Rows>(
         "meetings": update.meetings.iter().map(|m| m.0).collect::<Vec<_>>(),
     });
     audit(rows, by, "cohort.edit", id, Some(before), Some(after), now).await?;
-    rows.record_events(&events, now).await
+    record(rows, &events, now).await
 }
 
 /// Changes a cohort's capacity (never below allocated plus offered, rule 3); new places are
@@ -115,7 +115,7 @@ pub async fn set_capacity<R: Rows>(
     rows.set_capacity(cohort_id, capacity).await?;
     let mut events = vec![Event::CohortChanged { cohort_id }];
     offer_free_places(rows, cohort_id, settings, now, &mut events).await?;
-    rows.record_events(&events, now).await
+    record(rows, &events, now).await
 }
 
 async fn audit<R: Rows>(

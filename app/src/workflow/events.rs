@@ -1,10 +1,19 @@
 //! What the workflow records about every change it makes, in the same transaction as the
-//! change: an `event` row with an ever-increasing id. The live figures, the page cache and the
-//! status pages follow the events (see `live.rs`); so will email and, across instances,
-//! PostgreSQL's notifications.
+//! change: an `event` row with an ever-increasing id, and the emails the change sends
+//! (`messages.rs`) in the outbox. The live figures, the page cache and the status pages follow
+//! the events (see `live.rs`), on every instance (PostgreSQL's notifications).
 
+use super::rows::Rows;
+use crate::errors::AppError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// Records a step's events and queues the emails they send, in the step's transaction.
+pub async fn record<R: Rows>(rows: &mut R, events: &[Event], now: DateTime<Utc>) -> Result<(), AppError> {
+    rows.record_events(events, now).await?;
+    rows.queue_messages(&super::messages::for_events(events), now).await?;
+    Ok(())
+}
 
 /// One change, as recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

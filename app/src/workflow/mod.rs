@@ -23,8 +23,10 @@ pub mod applications;
 pub mod attendance;
 pub mod cohorts;
 pub mod events;
+pub mod messages;
 pub mod rows;
 pub mod tasters;
+pub mod telling;
 
 pub use events::{Event, Recorded};
 pub use rows::Rows;

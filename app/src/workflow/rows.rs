@@ -11,7 +11,9 @@
 //! - **unique violations by constraint name**: an insert that breaks one answers
 //!   [`Taken`] with the [`Constraint`], never an error to match by its text;
 //! - **an `event` table** with an ever-increasing id, written by [`Rows::record_events`] in the
-//!   step's transaction, that the live figures, the page cache and the status pages follow.
+//!   step's transaction, that the live figures, the page cache and the status pages follow;
+//! - **an `outbox` table** of emails to send, written by [`Rows::queue_messages`] in the same
+//!   transaction, that the mail sender works through.
 //!
 //! No rule and no wording lives below this trait: which place to give, who is next, what an
 //! applicant is told, what is audited and which events are recorded are all decided above it,
@@ -213,6 +215,41 @@ pub struct NewTaster {
     pub attendance_code: String,
 }
 
+/// Who a message from the course team goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Everyone with a place on the cohort.
+    Cohort,
+    /// Everyone on the cohort's waiting list.
+    Waiting,
+}
+
+impl Audience {
+    /// The stored and posted spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cohort => "cohort",
+            Self::Waiting => "waiting",
+        }
+    }
+
+    /// Reads the stored or posted spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Cohort, Self::Waiting].into_iter().find(|a| a.as_str() == value.trim())
+    }
+}
+
+/// A message from the course team to a group, as a coordinator wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTeamMessage {
+    pub audience: Audience,
+    pub cohort_id: i64,
+    pub subject: String,
+    pub body: String,
+    pub by: i64,
+}
+
 /// What a change to a taster session sets.
 #[derive(Clone, Debug)]
 pub enum TasterChange {
@@ -366,4 +403,35 @@ pub trait Rows: Send {
     fn audit(&mut self, entry: &AuditEntry, at: DateTime<Utc>) -> impl Future<Output = Result<(), AppError>> + Send;
     /// Appends events, in order, each with an id greater than every earlier one.
     fn record_events(&mut self, events: &[Event], at: DateTime<Utc>) -> impl Future<Output = Result<(), AppError>> + Send;
+    /// Queues emails in the outbox, to be sent once the step has committed; a message whose
+    /// `once` key was queued before is left out. Returns how many were queued.
+    fn queue_messages(
+        &mut self,
+        messages: &[crate::workflow::messages::Outgoing],
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, AppError>> + Send;
+    /// The newest application with this email key, if any (for "Lost your link?").
+    fn application_by_email(&mut self, email_key: &str) -> impl Future<Output = Result<Option<i64>, AppError>> + Send;
+    /// How many messages of `kind` were queued for an application since `since`.
+    fn messages_since(
+        &mut self,
+        application_id: i64,
+        kind: crate::models::MessageKind,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<i64, AppError>> + Send;
+    /// The applications a group message goes to: everyone with a place on the cohort, or
+    /// everyone waiting for it.
+    fn group(&mut self, audience: Audience, cohort_id: i64) -> impl Future<Output = Result<Vec<i64>, AppError>> + Send;
+    /// Stores the course team's message to a group; returns its id.
+    fn insert_team_message(
+        &mut self,
+        message: &NewTeamMessage,
+        recipients: usize,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<i64, AppError>> + Send;
+    /// Outstanding offers that lapse by `by`: application, cohort and the offer's end.
+    fn offers_ending_by(
+        &mut self,
+        by: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<(i64, i64, DateTime<Utc>)>, AppError>> + Send;
 }

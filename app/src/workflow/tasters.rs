@@ -1,6 +1,6 @@
 //! Taster sessions: adding and changing them (details, cancelling, a new attendance code).
 
-use super::events::Event;
+use super::events::{record, Event};
 use super::rows::{AuditEntry, NewTaster, Rows, Taken, TasterChange};
 use super::Actor;
 use crate::errors::AppError;
@@ -19,7 +19,7 @@ pub async fn create_taster<R: Rows>(rows: &mut R, taster: &NewTaster, actor: Act
         let after = rows.taster_record(id).await?;
         audit(rows, by, "taster.create", id, None, after, now).await?;
     }
-    rows.record_events(&[Event::TasterChanged { taster_session_id: id }], now).await?;
+    record(rows, &[Event::TasterChanged { taster_session_id: id }], now).await?;
     Ok(id)
 }
 
@@ -43,7 +43,7 @@ pub async fn change_taster<R: Rows>(
     };
     let after = rows.taster_record(id).await?;
     audit(rows, by, action, id, Some(before), after, now).await?;
-    rows.record_events(&[Event::TasterChanged { taster_session_id: id }], now).await
+    record(rows, &[Event::TasterChanged { taster_session_id: id }], now).await
 }
 
 async fn audit<R: Rows>(

@@ -38,24 +38,32 @@ impl TestApp {
         Self::spawn_with(false, limits).await
     }
 
+    /// Starts a server on an empty database that sends its emails to the SMTP server at
+    /// `smtp_url`, trying again after 200 ms (doubling) when it does not accept them.
+    pub async fn spawn_mailing(smtp_url: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = app::store::testing::fresh_database(&dir.path().join("data")).await;
+        Self::start(url, dir, false, LimitSettings::default(), Some(smtp_url.to_string())).await
+    }
+
     /// Starts another server on the database (and folder) of a stopped one, in demo mode or not.
     pub async fn spawn_again((url, dir): (String, TempDir), demo: bool) -> Self {
-        Self::start(url, dir, demo, LimitSettings::default()).await
+        Self::start(url, dir, demo, LimitSettings::default(), None).await
     }
 
     /// Starts a second server (another instance) on this one's database.
     pub async fn another_instance(&self) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
-        Self::start(self.db_url.clone(), dir, false, LimitSettings::default()).await
+        Self::start(self.db_url.clone(), dir, false, LimitSettings::default(), None).await
     }
 
     async fn spawn_with(demo: bool, limits: LimitSettings) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let url = app::store::testing::fresh_database(&dir.path().join("data")).await;
-        Self::start(url, dir, demo, limits).await
+        Self::start(url, dir, demo, limits, None).await
     }
 
-    async fn start(url: String, dir: TempDir, demo: bool, limits: LimitSettings) -> Self {
+    async fn start(url: String, dir: TempDir, demo: bool, limits: LimitSettings, smtp: Option<String>) -> Self {
         let store = Store::open(&url).await.expect("open the store");
         if demo {
             app::demo::seed(&store, chrono::Utc::now()).await.expect("seed demo data");
@@ -64,6 +72,18 @@ impl TestApp {
         }
         let leptos_options = LeptosOptions::builder().output_name("enrol").build();
         let live = app::live::Live::start(store.clone()).await.expect("live places");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let addr = listener.local_addr().expect("local address");
+        let mail = app::mail::Settings { public_url: format!("http://{addr}"), ..app::mail::Settings::default() };
+        if let Some(smtp) = smtp {
+            let transport =
+                app::mail::transport::Transport::new(Some(&smtp), dir.path().join("outbox")).expect("SMTP URL");
+            let fast = app::mail::sender::SenderSettings {
+                first_retry: chrono::Duration::milliseconds(200),
+                poll: std::time::Duration::from_millis(100),
+            };
+            tokio::spawn(app::mail::sender::run(store.clone(), transport, mail.clone(), fast));
+        }
         let state = AppState {
             leptos_options,
             store: store.clone(),
@@ -73,9 +93,8 @@ impl TestApp {
             wrong_codes: limits.wrong_codes(&store),
             limits,
             secure_cookies: false,
+            mail,
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
-        let addr = listener.local_addr().expect("local address");
         let router = server::router(state);
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
@@ -343,4 +362,140 @@ impl Events {
             }
         }
     }
+}
+
+/// A real SMTP server for the test (scripts/smtp_sink.py, aiosmtpd from .tools/python), on
+/// 127.0.0.1, keeping every message it accepts as a file; stopped when dropped. Addresses
+/// starting "refuse" are refused for good (550), "busy" for now (451).
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+/// A message the SMTP server received, parsed.
+#[derive(Debug)]
+pub struct Received {
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub text: String,
+    pub html: String,
+    /// File name and contents of each attachment.
+    pub attachments: Vec<(String, String)>,
+}
+
+impl Received {
+    /// The first link in the plain text that starts with `prefix` (e.g. the status link).
+    pub fn link(&self, prefix: &str) -> String {
+        self.text
+            .split_whitespace()
+            .find(|word| word.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no link starting {prefix} in:\n{}", self.text))
+            .to_string()
+    }
+}
+
+impl SmtpSink {
+    /// Starts one on a free port, keeping messages in a new folder under `root`.
+    pub fn start(root: &std::path::Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        Self::start_on(port, root.join("smtp"))
+    }
+
+    /// Starts one on `port`, keeping messages in `dir` (again after a stop: numbering goes on).
+    pub fn start_on(port: u16, dir: std::path::PathBuf) -> Self {
+        use std::io::BufRead;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let python = root.join(".tools/python");
+        assert!(python.exists(), "aiosmtpd is missing: run scripts/install-tools.sh --test");
+        let mut child = std::process::Command::new("python3")
+            .arg(root.join("scripts/smtp_sink.py"))
+            .arg(port.to_string())
+            .arg(&dir)
+            .env("PYTHONPATH", python)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the SMTP server");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("its output")).read_line(&mut line).expect("its first line");
+        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
+        Self { port, dir, child }
+    }
+
+    /// Its URL in lettre's form (plain SMTP on 127.0.0.1).
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops it; returns its port and folder, to start it again on the same ones.
+    pub fn stop(mut self) -> (u16, std::path::PathBuf) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        (self.port, self.dir.clone())
+    }
+
+    /// Every message received so far, in the order they arrived.
+    pub fn messages(&self) -> Vec<Received> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files.iter().map(|f| parse(&std::fs::read(f).expect("a message file"))).collect()
+    }
+
+    /// Waits (up to `seconds`) until at least `count` messages have arrived; returns them all.
+    pub async fn wait_for(&self, count: usize, seconds: u64) -> Vec<Received> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        loop {
+            let messages = self.messages();
+            if messages.len() >= count || std::time::Instant::now() > deadline {
+                return messages;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn parse(raw: &[u8]) -> Received {
+    let mail = mailparse::parse_mail(raw).expect("a MIME message");
+    let header = |name: &str| {
+        mail.headers.iter().find(|h| h.get_key().eq_ignore_ascii_case(name)).map(|h| h.get_value()).unwrap_or_default()
+    };
+    let mut received = Received {
+        to: header("X-Envelope-To"),
+        subject: header("Subject"),
+        message_id: header("Message-ID"),
+        text: String::new(),
+        html: String::new(),
+        attachments: Vec::new(),
+    };
+    fn walk(part: &mailparse::ParsedMail<'_>, out: &mut Received) {
+        let disposition = part.get_content_disposition();
+        if disposition.disposition == mailparse::DispositionType::Attachment {
+            let name = disposition.params.get("filename").cloned().unwrap_or_default();
+            out.attachments.push((name, part.get_body().unwrap_or_default()));
+        } else if part.ctype.mimetype == "text/plain" {
+            out.text = part.get_body().unwrap_or_default();
+        } else if part.ctype.mimetype == "text/html" {
+            out.html = part.get_body().unwrap_or_default();
+        }
+        for sub in &part.subparts {
+            walk(sub, out);
+        }
+    }
+    walk(&mail, &mut received);
+    received
 }

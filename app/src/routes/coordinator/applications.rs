@@ -149,6 +149,7 @@ pub fn ApplicationPage() -> impl IntoView {
                             ("attendance-confirmed", "Attendance confirmed."),
                             ("withdrawn", "Application withdrawn. Any place it held has been offered to the next in line."),
                             ("moved", "Moved to the other cohort. The place it left has been offered to the next in line."),
+                            ("link-sent", "The status link is on its way to the applicant’s work email."),
                         ] />
                         {d.problem.map(|p| view! { <div class="notice notice--warning" role="alert"><p>{p}</p></div> })}
                         <span class="caption">{detail.row.reference.clone()}</span>
@@ -204,6 +205,15 @@ pub fn ApplicationPage() -> impl IntoView {
                                 </form>
                             </details>
                         })}
+                        <h2>"Emails"</h2>
+                        {if d.emails.is_empty() {
+                            view! { <p>"No emails yet."</p> }.into_any()
+                        } else {
+                            view! { <crate::routes::coordinator::emails::EmailTable rows=d.emails.clone() with_recipient=false /> }.into_any()
+                        }}
+                        <form method="post" action=format!("/coordinator/applications/{id}/status-link")>
+                            <button type="submit" class="button button--secondary">"Email the status link again"</button>
+                        </form>
                         <p><a class="link-standalone" href="/coordinator/applications">"Back to applications"</a></p>
                     }
                     .into_any()

@@ -63,7 +63,16 @@ fn LiveDashboard(html: String) -> impl IntoView {
 #[component]
 fn DashboardBody(d: Dashboard) -> impl IntoView {
     let f = d.funnel.clone();
+    let failed = d.emails_failed;
     view! {
+        {(failed > 0).then(|| view! {
+            <div class="notice notice--warning" role="status">
+                <p>
+                    {format!("{failed} email{} to applicants could not be delivered. ", if failed == 1 { "" } else { "s" })}
+                    <a href="/coordinator/emails?state=failed">"See which, and send them again"</a>
+                </p>
+            </div>
+        })}
         <h2>"Places"</h2>
         <div class="table-wrap">
             <table class="table">

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod attendance;
 pub mod cohorts;
 pub mod dashboard;
+pub mod emails;
 pub mod login;
 pub mod password;
 pub mod tasters;
@@ -89,6 +90,7 @@ pub fn CoordinatorNav() -> impl IntoView {
                                 <li><a href="/coordinator/cohorts">"Cohorts"</a></li>
                                 <li><a href="/coordinator/applications">"Applications"</a></li>
                                 <li><a href="/coordinator/attendance">"Attendance"</a></li>
+                                <li><a href="/coordinator/emails">"Emails"</a></li>
                                 {admin.then(|| view! {
                                     <li><a href="/coordinator/accounts">"Accounts"</a></li>
                                     <li><a href="/coordinator/audit">"Audit log"</a></li>
