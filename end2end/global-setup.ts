@@ -21,6 +21,8 @@ export default async function globalSetup() {
       ...process.env,
       DATABASE_URL: `sqlite://${path.join(dbDir, "enrol.db")}`,
       ENROL_DEMO: "1",
+      // Emails are written as files, beside the test database.
+      ENROL_OUTBOX_DIR: path.join(dbDir, "outbox"),
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: process.env.RUST_LOG ?? "warn",
     },

@@ -43,6 +43,7 @@ use leptos_router::{path, SsrMode};
 use routes::coordinator::admin::{AccountsPage, AuditPage};
 use routes::coordinator::applications::{ApplicationPage, ApplicationsPage};
 use routes::coordinator::emails::{EmailsPage, WriteMessagePage};
+use routes::coordinator::privacy::{AccessLogPage, RetentionPage};
 use routes::coordinator::attendance::{ImportPage, ImportsPage};
 use routes::coordinator::cohorts::{CohortFormPage, CohortsAdminPage};
 use routes::coordinator::dashboard::DashboardPage;
@@ -53,7 +54,9 @@ use routes::course::CoursePage;
 use routes::join::JoinPage;
 use routes::not_found::NotFound;
 use routes::privacy::PrivacyPage;
-use routes::status::{AcceptPage, ConfirmationPage, DeclinePage, FindLinkPage, StatusPage, WithdrawPage};
+use routes::status::{
+    AcceptPage, ConfirmationPage, DeclinePage, EraseCheckPage, ErasedPage, FindLinkPage, StatusPage, WithdrawPage,
+};
 use routes::tasters::{TasterSessionPage, TastersPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -106,8 +109,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/join/confirmation/:token") view=ConfirmationPage ssr=SsrMode::Async />
                     <Route path=path!("/status/find") view=FindLinkPage ssr=SsrMode::Async />
+                    <Route path=path!("/status/erased") view=ErasedPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:token") view=StatusPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:token/accept") view=AcceptPage ssr=SsrMode::Async />
+                    <Route path=path!("/status/:token/erase") view=EraseCheckPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:token/withdraw") view=WithdrawPage ssr=SsrMode::Async />
                     <Route path=path!("/status/:token/decline") view=DeclinePage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
@@ -126,6 +131,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/coordinator/attendance/:id") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/emails") view=EmailsPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/emails/new") view=WriteMessagePage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/retention") view=RetentionPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator/access-log") view=AccessLogPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/coordinator/password") view=PasswordPage ssr=SsrMode::Async />
@@ -148,8 +155,10 @@ pub const PAGES: &[(&str, bundles::Bundle)] = {
         ("/join", Join),
         ("/join/confirmation/:token", Site),
         ("/status/find", Site),
+        ("/status/erased", Site),
         ("/status/:token", Site),
         ("/status/:token/accept", Site),
+        ("/status/:token/erase", Site),
         ("/status/:token/withdraw", Site),
         ("/status/:token/decline", Site),
         ("/privacy", Site),
@@ -168,6 +177,8 @@ pub const PAGES: &[(&str, bundles::Bundle)] = {
         ("/coordinator/attendance/:id", Site),
         ("/coordinator/emails", Site),
         ("/coordinator/emails/new", Site),
+        ("/coordinator/retention", Site),
+        ("/coordinator/access-log", Site),
         ("/coordinator/accounts", Site),
         ("/coordinator/audit", Site),
         ("/coordinator/password", Site),
@@ -175,7 +186,7 @@ pub const PAGES: &[(&str, bundles::Bundle)] = {
 };
 
 /// The version of the privacy notice an applicant agrees to; stored with their consent.
-pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-12";
 
 /// The browser's entry: hydrates every island on the page. Called from the wasm crate, which
 /// also makes the islands of this crate part of the wasm.

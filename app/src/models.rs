@@ -435,6 +435,8 @@ pub struct ApplicationDetail {
     pub status: ApplicationStatus,
     pub attendance: Vec<AttendanceRecord>,
     pub taster_session_id: Option<i64>,
+    /// When its personal data was erased, if it was.
+    pub erased_uk: Option<String>,
 }
 
 /// From taster attendance to places, for the dashboard.

@@ -91,6 +91,29 @@ const cases: PageCase[] = [
   { name: "status page with an offer", path: () => `/status/${fixture.offered}`, public: true },
   { name: "decline check", path: () => `/status/${fixture.offered}/decline`, public: true },
   { name: "withdraw check", path: () => `/status/${fixture.token}/withdraw`, public: true },
+  { name: "accept check", path: () => `/status/${fixture.offered}/accept`, public: true },
+  { name: "delete my data check", path: () => `/status/${fixture.token}/erase`, public: true },
+  { name: "data deleted", path: () => "/status/erased", public: true },
+  { name: "lost your link", path: () => "/status/find", public: true },
+  {
+    name: "lost your link with an error",
+    path: () => "/status/find",
+    public: true,
+    act: async (page) => {
+      await page.getByRole("button", { name: "Send me the link" }).click();
+      await expect(page.locator(".error-summary")).toBeVisible();
+    },
+  },
+  {
+    name: "lost your link, sent",
+    path: () => "/status/find",
+    public: true,
+    act: async (page) => {
+      await page.getByLabel("Work email address").fill("someone@nhs.net");
+      await page.getByRole("button", { name: "Send me the link" }).click();
+      await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+    },
+  },
   { name: "privacy notice", path: () => "/privacy", public: true },
   { name: "page not found", path: () => "/no-such-page", public: true },
   { name: "coordinator sign-in", path: () => "/coordinator/login" },
@@ -124,6 +147,31 @@ const cases: PageCase[] = [
   { name: "application", path: () => `/coordinator/applications/${fixture.applicationId}`, coordinator: true },
   { name: "attendance", path: () => "/coordinator/attendance", coordinator: true },
   { name: "match queue", path: () => `/coordinator/attendance/${fixture.importId}`, coordinator: true },
+  { name: "emails", path: () => "/coordinator/emails", coordinator: true },
+  { name: "write to a group", path: () => "/coordinator/emails/new", coordinator: true },
+  {
+    name: "write to a group with errors",
+    path: () => "/coordinator/emails/new",
+    coordinator: true,
+    act: async (page) => {
+      await page.getByRole("button", { name: "Preview the message" }).click();
+      await expect(page.locator(".error-summary")).toBeVisible();
+    },
+  },
+  {
+    name: "write to a group, the preview",
+    path: () => "/coordinator/emails/new",
+    coordinator: true,
+    act: async (page) => {
+      await page.getByLabel("Cohort").selectOption({ index: 1 });
+      await page.getByLabel("Subject").fill("joining details");
+      await page.getByLabel("Message").fill("See you on Tuesday.");
+      await page.getByRole("button", { name: "Preview the message" }).click();
+      await expect(page.getByRole("heading", { name: "Check your message before you send it" })).toBeVisible();
+    },
+  },
+  { name: "retention", path: () => "/coordinator/retention", coordinator: true },
+  { name: "access log", path: () => "/coordinator/access-log", coordinator: true },
   { name: "accounts", path: () => "/coordinator/accounts", coordinator: true },
   { name: "audit log", path: () => "/coordinator/audit", coordinator: true },
   { name: "change password", path: () => "/coordinator/password", coordinator: true },

@@ -154,6 +154,20 @@ test("hostile text stored by an applicant and by coordinators stays text on ever
   expect(csv.headers()["x-content-type-options"]).toBe("nosniff");
   expect(await csv.text()).toContain(email);
 
+  // A message to the hostile cohort's waiting list: its preview, and the Emails page.
+  await coordinator.goto("/coordinator/emails/new");
+  await coordinator.getByLabel("Everyone on the cohort’s waiting list").check();
+  const option = coordinator.locator("#cohort_id option", { hasText: cohortName.slice(0, 20) });
+  await coordinator.getByLabel("Cohort").selectOption((await option.getAttribute("value"))!);
+  await coordinator.getByLabel("Subject").fill(PAYLOAD.slice(0, 150));
+  await coordinator.getByLabel("Message").fill(PAYLOAD);
+  await coordinator.getByRole("button", { name: "Preview the message" }).click();
+  await harmless(coordinator, "a message's preview (or its errors)");
+  await expect(coordinator.getByLabel("Message")).toHaveValue(PAYLOAD);
+  await coordinator.goto("/coordinator/emails");
+  await hydrated(coordinator);
+  await harmless(coordinator, "the Emails page");
+
   // Unpublish the hostile cohort again, so other runs see the demo's own.
   await coordinator.goto("/coordinator/cohorts");
   await coordinator.getByRole("link", { name: cohortName }).click();

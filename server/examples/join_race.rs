@@ -10,11 +10,12 @@
 //! (default 1), sends the applications to them in turn with at most `concurrency` in flight,
 //! then checks the outcome: exactly `places` allocated, everyone else waiting with positions
 //! 1..n in the order they joined. Defaults: 2000, 200, 20. `--server` runs another build of
-//! the server (an older commit's, to compare).
+//! the server (an older commit's, to compare). With `JOIN_RACE_SMTP_DIR` set (and the servers'
+//! `ENROL_SMTP_URL` pointing at the SMTP server writing there), it also waits until every
+//! applicant's email has arrived, and says how long after the race that was.
 
 mod bench;
 
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Semaphore;
@@ -23,53 +24,15 @@ const CODE: &str = "race42";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    let option = |name: &str| raw.iter().position(|a| a == name).and_then(|i| raw.get(i + 1)).cloned();
-    let database = option("--database");
-    let program = option("--server").unwrap_or_else(|| "target/release/server".into());
-    let instances: usize = option("--instances").and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
-    let numbers: Vec<usize> = raw
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i == 0 || !matches!(raw[i - 1].as_str(), "--database" | "--instances" | "--server"))
-        .filter_map(|(_, a)| a.parse().ok())
-        .collect();
-    let applicants = numbers.first().copied().unwrap_or(2000);
-    let concurrency = numbers.get(1).copied().unwrap_or(200);
-    let places = numbers.get(2).copied().unwrap_or(20) as i64;
-
-    let url = match database {
-        Some(url) => url,
-        None => {
-            let dir = std::path::Path::new("bench/.run");
-            std::fs::create_dir_all(dir)?;
-            let db = dir.join("join-race.db");
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-            }
-            format!("sqlite://{}", db.display())
-        }
-    };
+    let options = bench::Options::from_args();
+    let applicants = options.number(0, 2000);
+    let concurrency = options.number(1, 200);
+    let places = options.number(2, 20) as i64;
+    let url = options.database_url("join-race")?;
     bench::seed(&url, "Race cohort", places, CODE).await?;
-
-    let mut servers = Vec::new();
-    let mut bases = Vec::new();
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
-    for n in 0..instances {
-        let port = 3300 + n;
-        servers.push(
-            Command::new(&program)
-                .env("DATABASE_URL", &url)
-                .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-                .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
-                .stdout(Stdio::null())
-                .spawn()?,
-        );
-        let base = format!("http://127.0.0.1:{port}");
-        bench::wait_healthy(&client, &base).await?;
-        bases.push(base);
-    }
-    let backend = if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
+    let (servers, bases) = bench::start_servers(&options, &url, 3300, &client).await?;
+    let (backend, instances) = (bench::backend(&url), options.instances);
     println!(
         "join race: {applicants} eligible applicants, {concurrency} at a time, {places} places; \
          {backend}, {instances} instance(s)"
@@ -110,6 +73,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         answers.push(task.await?);
     }
     let elapsed = started.elapsed();
+    // With email on (JOIN_RACE_SMTP_DIR names the folder the bench's SMTP server writes to):
+    // how long until every applicant's email has been delivered.
+    let mut emails_ok = true;
+    if let Ok(folder) = std::env::var("JOIN_RACE_SMTP_DIR") {
+        let count = || std::fs::read_dir(&folder).map(|d| d.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "eml")).count()).unwrap_or(0);
+        let deadline = Instant::now() + std::time::Duration::from_secs(180);
+        while count() < applicants && Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let delivered = count();
+        let drained = started.elapsed().as_secs_f64() - elapsed.as_secs_f64();
+        println!("emails delivered over SMTP: {delivered} of {applicants}, the last {drained:.1} s after the race ended");
+        emails_ok = delivered == applicants;
+    }
 
     let mut latencies: Vec<f64> = answers.iter().map(|a| a.2.as_secs_f64() * 1000.0).collect();
     latencies.sort_by(f64::total_cmp);
@@ -153,7 +130,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _ = server.kill();
         let _ = server.wait();
     }
-    let ok = failures == 0
+    let ok = emails_ok
+        && failures == 0
         && allocated as i64 == places
         && waiting.len() == applicants - places as usize
         && positions_ok

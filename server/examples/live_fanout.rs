@@ -1,18 +1,18 @@
 //! The live counter benchmark (bench/README.md): thousands of open event streams on one
 //! server, one allocation, and the time until every client has the new figure.
 //!
-//!     cargo run --release -p server --example live_fanout -- [clients]
+//!     cargo run --release -p server --example live_fanout -- [clients] [--database URL] [--instances N]
 //!
-//! It seeds a fresh SQLite database, starts `target/release/server`, opens `clients` event
-//! streams (default 5000) and waits until each has the current figures, reads the server's
-//! memory (RSS), makes one allocation through the JSON API, and measures when each client
-//! receives the new figure. Run it through bench/live-fanout.sh, which raises the open-files
-//! limit first.
+//! It seeds a fresh database (a new SQLite file, or the empty database at `--database`),
+//! starts `N` instances of `target/release/server` on it (default 1), opens `clients` event
+//! streams (default 5000) split between the instances and waits until each has the current
+//! figures, reads the servers' memory (RSS), makes one allocation through the first instance's
+//! JSON API, and measures when each client receives the new figure. Run it through
+//! bench/live-fanout.sh, which raises the open-files limit first.
 
 mod bench;
 
 use futures::StreamExt;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{Barrier, Notify};
@@ -21,36 +21,28 @@ const CODE: &str = "fanout42";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let clients: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5000);
-    let port = 3301;
-    let dir = std::path::Path::new("bench/.run");
-    std::fs::create_dir_all(dir)?;
-    let db = dir.join("live-fanout.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    let url = format!("sqlite://{}", db.display());
+    let options = bench::Options::from_args();
+    let clients = options.number(0, 5000);
+    let url = options.database_url("live-fanout")?;
     bench::seed(&url, "Fan-out cohort", 12, CODE).await?;
-
-    let mut server = Command::new("target/release/server")
-        .env("DATABASE_URL", &url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()?;
-    let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::builder().pool_max_idle_per_host(0).build()?;
-    bench::wait_healthy(&client, &base).await?;
-    let rss_idle = rss_mib(server.id());
+    let (servers, bases) = bench::start_servers(&options, &url, 3301, &client).await?;
+    let rss = |servers: &[std::process::Child]| servers.iter().map(|s| rss_mib(s.id())).fold(0.0, f64::max);
+    let rss_idle = rss(&servers);
 
-    println!("live fan-out: {clients} event-stream clients on 127.0.0.1:{port}");
+    println!(
+        "live fan-out: {clients} event-stream clients, {}, {} instance(s)",
+        bench::backend(&url),
+        servers.len()
+    );
     let connected = Arc::new(Barrier::new(clients + 1));
     let allocated = Arc::new(Notify::new());
     let start = Arc::new(std::sync::OnceLock::<Instant>::new());
     let opened = Instant::now();
     let tasks: Vec<_> = (0..clients)
-        .map(|_| {
-            let (client, base, connected, start) = (client.clone(), base.clone(), connected.clone(), start.clone());
+        .map(|i| {
+            let base = bases[i % bases.len()].clone();
+            let (client, connected, start) = (client.clone(), connected.clone(), start.clone());
             tokio::spawn(async move {
                 let mut stream = match client.get(format!("{base}/api/v1/events")).send().await {
                     Ok(res) => res.bytes_stream(),
@@ -80,7 +72,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "all {clients} streams connected and holding the current figure after {:.1} s",
         opened.elapsed().as_secs_f64()
     );
-    let rss_connected = rss_mib(server.id());
+    let rss_connected = rss(&servers);
+    let base = &bases[0];
 
     let _ = start.set(Instant::now());
     let body = serde_json::json!({
@@ -113,9 +106,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         pct(0.99),
         latencies.last().copied().unwrap_or(f64::NAN)
     );
-    println!("server RSS MiB: idle {rss_idle:.1}, with {clients} clients {rss_connected:.1}");
-    let _ = server.kill();
-    let _ = server.wait();
+    println!("server RSS MiB (the largest instance): idle {rss_idle:.1}, with the clients {rss_connected:.1}");
+    for mut server in servers {
+        let _ = server.kill();
+        let _ = server.wait();
+    }
     let ok = received == clients && latencies.last().is_some_and(|m| *m <= 1000.0) && rss_connected <= 150.0;
     println!("targets (all within 1 s, RSS ≤ 150 MB): {}", if ok { "MET" } else { "NOT MET" });
     if !ok {

@@ -27,6 +27,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `ENROL_OUTBOX_DIR`: where emails are written without an SMTP server (`data/outbox`).
     pub outbox_dir: std::path::PathBuf,
+    /// `ENROL_ACCESS_LOG_DAYS`: how long the access log keeps who looked at whose data.
+    pub access_log_days: u32,
 }
 
 impl Config {
@@ -84,17 +86,22 @@ impl Config {
             return Err(format!("ENROL_CONTACT_EMAIL must be an email address, got {contact_email:?}"));
         }
         let reminder_hours = limit("ENROL_OFFER_REMINDER_HOURS", 12)?;
+        let smtp_url = text("ENROL_SMTP_URL");
+        let outbox_dir: std::path::PathBuf = text("ENROL_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".into()).into();
         let mail = app::mail::Settings {
             from,
             public_url: public_url.trim_end_matches('/').to_string(),
             contact_email,
             reminder_before: chrono::Duration::hours(i64::from(reminder_hours)),
             offer_window: chrono::Duration::hours(offer_hours),
+            organisation: text("ENROL_ORGANISATION").unwrap_or(mail_defaults.organisation),
+            outbox_dir: smtp_url.is_none().then(|| outbox_dir.clone()),
         };
         Ok(Self {
             mail,
-            smtp_url: text("ENROL_SMTP_URL"),
-            outbox_dir: text("ENROL_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".into()).into(),
+            smtp_url,
+            outbox_dir,
+            access_log_days: limit("ENROL_ACCESS_LOG_DAYS", 365)?,
             database_url: lookup("DATABASE_URL")
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),

@@ -24,6 +24,66 @@ pub fn routes() -> Router<AppState> {
         .route("/status/{token}/accept", post(post_accept))
         .route("/status/{token}/decline", post(post_decline))
         .route("/status/find", post(post_find_link))
+        .route("/status/{token}/erase", post(post_erase))
+        .route("/status/{token}/data.json", axum::routing::get(get_personal_data))
+}
+
+/// `GET /status/{token}/data.json` ("Download my data"): everything held about the applicant,
+/// as one JSON document.
+async fn get_personal_data(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "We could not find that application.").into_response();
+    if !is_token_shaped(&token) {
+        return not_found();
+    }
+    let now = chrono::Utc::now();
+    let data = match state.store.application_id(&token).await {
+        Ok(Some(id)) => state.store.personal_data(id, now).await,
+        Ok(None) | Err(AppError::NotFound(_)) => return not_found(),
+        Err(error) => Err(error),
+    };
+    match data {
+        Ok(Some(data)) => {
+            let (filename, body) = data.file();
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
+                    (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Ok(None) => not_found(),
+        Err(error) => (StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), error.to_string())
+            .into_response(),
+    }
+}
+
+/// `POST /status/{token}/erase` ("Delete my data", after its confirmation step): withdraws the
+/// application and erases the applicant's personal data for good.
+async fn post_erase(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    if !is_token_shaped(&token) {
+        return Redirect::to("/status/unknown").into_response();
+    }
+    let erased = state
+        .store
+        .erase(
+            app::store::ErasureKey::Token(token.clone()),
+            app::workflow::Actor::Applicant,
+            app::workflow::privacy::Reason::Applicant,
+            chrono::Utc::now(),
+        )
+        .await;
+    match erased {
+        Ok(done) => {
+            if let Some(folder) = &state.mail.outbox_dir {
+                app::mail::transport::forget_files(folder, &done.email_ids);
+            }
+            Redirect::to("/status/erased").into_response()
+        }
+        Err(AppError::NotFound(_)) => Redirect::to(&format!("/status/{token}")).into_response(),
+        Err(_) => Redirect::to(&format!("/status/{token}?done=failed")).into_response(),
+    }
 }
 
 /// `POST /status/find` ("Lost your link?"): emails the status link to a work email that has

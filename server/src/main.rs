@@ -98,6 +98,12 @@ async fn run(config: Config) -> Result<(), String> {
         config.mail.clone(),
         std::time::Duration::from_secs(30),
     ));
+    let retention = tokio::spawn(server::tasks::keep_personal_data_no_longer_than_needed(
+        store.clone(),
+        config.mail.clone(),
+        config.access_log_days,
+        std::time::Duration::from_secs(3600),
+    ));
     let sender = tokio::spawn(app::mail::sender::run(
         store.clone(),
         transport,
@@ -117,6 +123,7 @@ async fn run(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("server error: {e}"))?;
     expiry.abort();
+    retention.abort();
     sender.abort();
     store.close().await;
     tracing::info!("stopped");

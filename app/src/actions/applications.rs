@@ -26,6 +26,10 @@ pub async fn export_csv(state: AppState, request: Request) -> Outcome {
         Ok(rows) => rows,
         Err(error) => return Outcome::Fail(error),
     };
+    let logged = state.store.log_access(request.user.id, crate::store::privacy::Access::ExportTable, None, Utc::now());
+    if let Err(error) = logged.await {
+        return Outcome::Fail(error);
+    }
     let header =
         ["Reference", "Name", "Work email", "Employer", "Nurse advocate", "State", "Cohort", "Applied", "Eligible"];
     let cells: Vec<Vec<String>> = rows

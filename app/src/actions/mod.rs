@@ -9,6 +9,7 @@ mod applications;
 mod attendance;
 mod cohorts;
 mod emails;
+mod privacy;
 mod tasters;
 
 use crate::auth::session::Attempt;
@@ -176,6 +177,15 @@ pub const ACTIONS: &[Action] = &[
     post("/coordinator/applications/{id}/withdraw", Role::Coordinator, Body::None, run!(applications::withdraw)),
     post("/coordinator/applications/{id}/move", Role::Coordinator, Body::Form, run!(applications::move_cohort)),
     post("/coordinator/applications/{id}/status-link", Role::Coordinator, Body::None, run!(emails::send_status_link)),
+    Action {
+        method: Method::Get,
+        path: "/coordinator/applications/{id}/data.json",
+        role: Role::Coordinator,
+        body: Body::None,
+        run: run!(privacy::export_person),
+    },
+    post("/coordinator/applications/{id}/erase", Role::Admin, Body::Form, run!(privacy::erase)),
+    post("/coordinator/retention", Role::Admin, Body::Form, run!(privacy::set_retention)),
     post("/coordinator/emails/{id}/retry", Role::Coordinator, Body::None, run!(emails::retry)),
     post("/coordinator/emails/preview", Role::Coordinator, Body::Form, run!(emails::preview)),
     post("/coordinator/emails/send", Role::Coordinator, Body::Form, run!(emails::send)),

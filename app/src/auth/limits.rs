@@ -156,6 +156,9 @@ impl FailureCounts {
     }
 }
 
+/// The scope of the wrong-code counters per work email (erasure forgets an email's counter).
+pub const WRONG_CODES_BY_EMAIL: &str = "wrong_code_email";
+
 /// DESIGN.md's wrong-code limit: per client address and per work email. A refused attempt
 /// stores nothing and never reaches the writer.
 #[derive(Clone, Debug)]
@@ -170,7 +173,7 @@ impl WrongCodes {
         let policy = |limit| Policy { limit, lock_for: Duration::hours(1) };
         Self {
             by_client: FailureCounts::new(policy(per_client), "wrong_code_client", store),
-            by_email: FailureCounts::new(policy(per_email), "wrong_code_email", store),
+            by_email: FailureCounts::new(policy(per_email), WRONG_CODES_BY_EMAIL, store),
         }
     }
 
@@ -191,7 +194,7 @@ impl WrongCodes {
         let policy = |limit| Policy { limit, lock_for: Duration::hours(1) };
         Self {
             by_client: FailureCounts::in_memory(policy(per_client), "wrong_code_client"),
-            by_email: FailureCounts::in_memory(policy(per_email), "wrong_code_email"),
+            by_email: FailureCounts::in_memory(policy(per_email), WRONG_CODES_BY_EMAIL),
         }
     }
 

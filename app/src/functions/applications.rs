@@ -70,10 +70,12 @@ pub async fn get_find_link_page() -> Result<Option<FindLinkDraft>, AppError> {
     Ok(use_context::<FindLinkDraft>())
 }
 
-/// The course team's email address, for pages that point people to them.
-#[server(endpoint = "contact")]
-pub async fn get_contact_email() -> Result<String, AppError> {
-    Ok(crate::state::app_state()?.mail.contact_email)
+/// Who runs the course (the data controller) and the course team's email address, for the
+/// privacy notice.
+#[server(endpoint = "privacy_contacts")]
+pub async fn get_privacy_contacts() -> Result<(String, String), AppError> {
+    let mail = crate::state::app_state()?.mail;
+    Ok((mail.organisation, mail.contact_email))
 }
 
 /// Whether `token` could be a status token at all (48 lower-case hex digits).

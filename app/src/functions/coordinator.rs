@@ -160,6 +160,8 @@ pub struct ApplicationPageData {
     pub problem: Option<String>,
     /// The emails sent about it, newest first.
     pub emails: Vec<crate::models::EmailRow>,
+    /// Whether the coordinator is an admin (who may erase the applicant's data).
+    pub admin: bool,
 }
 
 /// A problem with a coordinator's action, shown on the page it came back to.
@@ -169,12 +171,14 @@ pub struct ActionProblem(pub String);
 /// One application.
 #[server(endpoint = "coordinator/application")]
 pub async fn get_application(id: i64) -> Result<ApplicationPageData, AppError> {
-    crate::state::require(crate::models::Role::Coordinator).await?;
+    let me = crate::state::require(crate::models::Role::Coordinator).await?;
     let store = crate::state::app_state()?.store;
     let detail = store
         .application_detail(id)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no application with that number".into()))?;
+    let viewed = crate::store::privacy::Access::ViewApplication;
+    store.log_access(me.id, viewed, Some(&detail.row.reference), chrono::Utc::now()).await?;
     let tasters = store.attended_tasters(chrono::Utc::now()).await?;
     let move_targets = store
         .cohorts_admin()
@@ -190,6 +194,7 @@ pub async fn get_application(id: i64) -> Result<ApplicationPageData, AppError> {
         move_targets,
         problem: use_context::<ActionProblem>().map(|p| p.0),
         emails,
+        admin: me.role == crate::models::Role::Admin,
     })
 }
 
@@ -346,4 +351,79 @@ pub async fn get_write_page() -> Result<WritePageData, AppError> {
     let cohorts =
         store.cohorts_admin().await?.into_iter().map(|c| (c.cohort.id, c.cohort.name, c.allocated, c.waiting)).collect();
     Ok(WritePageData { cohorts, draft: use_context::<GroupMessageDraft>() })
+}
+
+/// One intake's retention, as the Retention page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionRow {
+    pub intake: String,
+    pub last_meeting_uk: Option<String>,
+    pub months: u32,
+    pub set_by_admin: bool,
+    pub erase_on_uk: String,
+    pub applications: i64,
+    /// The erasure date has passed (its data goes at the next hourly run).
+    pub due: bool,
+}
+
+/// The Retention page: each intake, and whether the coordinator may change the periods.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionPageData {
+    pub intakes: Vec<RetentionRow>,
+    pub admin: bool,
+    pub problem: Option<String>,
+}
+
+/// When each intake's personal data will be erased.
+#[server(endpoint = "coordinator/retention")]
+pub async fn get_retention() -> Result<RetentionPageData, AppError> {
+    let me = crate::state::require(crate::models::Role::Coordinator).await?;
+    let store = crate::state::app_state()?.store;
+    let now = chrono::Utc::now();
+    let day = |t| crate::domain::uk_time::uk_date(t);
+    let intakes = store
+        .retention()
+        .await?
+        .into_iter()
+        .map(|r| RetentionRow {
+            last_meeting_uk: r.last_meeting.map(day),
+            erase_on_uk: day(r.erase_on),
+            due: r.erase_on <= now,
+            intake: r.intake,
+            months: r.months,
+            set_by_admin: r.set_by_admin,
+            applications: r.applications,
+        })
+        .collect();
+    Ok(RetentionPageData {
+        intakes,
+        admin: me.role == crate::models::Role::Admin,
+        problem: use_context::<ActionProblem>().map(|p| p.0),
+    })
+}
+
+/// One row of the access log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRow {
+    pub at_uk: String,
+    pub who: String,
+    pub what: String,
+    pub reference: Option<String>,
+}
+
+/// The access log (admins), newest first, 200 a page.
+#[server(endpoint = "coordinator/access_log")]
+pub async fn get_access_log(page: i64) -> Result<Vec<AccessRow>, AppError> {
+    crate::state::require(crate::models::Role::Admin).await?;
+    let store = crate::state::app_state()?.store;
+    let rows = store.access_log(200, page.max(0) * 200).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, who, action, reference)| AccessRow {
+            at_uk: format!("{}, {}", crate::domain::uk_time::uk_date(at), crate::domain::uk_time::uk_clock(at)),
+            who,
+            what: crate::store::privacy::Access::label(&action).to_string(),
+            reference,
+        })
+        .collect())
 }

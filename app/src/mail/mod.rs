@@ -25,6 +25,10 @@ pub struct Settings {
     pub reminder_before: Duration,
     /// Rule 4's window: how long an offered place is held.
     pub offer_window: Duration,
+    /// `ENROL_ORGANISATION`: who runs the course and controls applicants' data.
+    pub organisation: String,
+    /// Where emails are written as files, when they are (so erasure can delete them too).
+    pub outbox_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -35,6 +39,8 @@ impl Default for Settings {
             contact_email: "course@enrol.example.nhs.uk".into(),
             reminder_before: Duration::hours(12),
             offer_window: Duration::hours(crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS),
+            organisation: "The Compassionate leadership course team".into(),
+            outbox_dir: None,
         }
     }
 }

@@ -72,3 +72,17 @@ impl Transport {
         }
     }
 }
+
+/// Deletes the files of these emails from `folder` (their applicant's data was erased).
+pub fn forget_files(folder: &std::path::Path, email_ids: &[i64]) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    let prefixes: Vec<String> = email_ids.iter().map(|id| format!("{id:08}-")).collect();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+            if let Err(error) = std::fs::remove_file(entry.path()) {
+                tracing::warn!(%error, "could not delete an erased applicant's email file");
+            }
+        }
+    }
+}

@@ -176,11 +176,18 @@ fn StatusBody(status: ApplicationStatus) -> impl IntoView {
         })}
         <NextSteps status=status.clone() />
         {state.can_withdraw().then(|| {
+            let token = token.clone();
             view! {
                 <h2>"If you can no longer take part"</h2>
                 <p><a class="link-standalone" href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
             }
         })}
+        <h2>"Your data"</h2>
+        <p>"You can download everything we hold about you, or have it deleted. "<a href="/privacy">"How we use your data"</a></p>
+        <ul class="link-list">
+            <li><a class="link-standalone" href=format!("/status/{token}/data.json") download>"Download my data (JSON file)"</a></li>
+            <li><a class="link-standalone" href=format!("/status/{token}/erase")>"Delete my data"</a></li>
+        </ul>
     }
 }
 
@@ -341,6 +348,47 @@ pub fn FindLinkPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The check before deleting the applicant's data.
+#[component]
+pub fn EraseCheckPage() -> impl IntoView {
+    with_status("Delete your data – Compassionate leadership", |status| {
+        let token = status.status_token.clone();
+        let active = status.state.can_withdraw();
+        view! {
+            <h1>"Are you sure you want us to delete your data?"</h1>
+            <p class="lead">"We will delete your name, work email address, job title, employer and access needs for good. You cannot undo this."</p>
+            {active.then(|| view! {
+                <p>{if status.state.holds_place() {
+                    "Your application will be withdrawn first, and your place offered to the next person on the waiting list."
+                } else {
+                    "Your application will be withdrawn first, so you leave the queue."
+                }}</p>
+            })}
+            <p>"Your status link will stop working. We keep only your reference number and the dates your application changed, without your name, so that the course’s numbers and the queue stay right."</p>
+            <p><a href=format!("/status/{token}/data.json") download>"Download a copy of your data first"</a></p>
+            <form method="post" action=format!("/status/{token}/erase") class="button-group">
+                <button type="submit" class="button button--warning">"Yes, delete my data"</button>
+                <a class="button button--secondary" href=format!("/status/{token}")>"No, go back"</a>
+            </form>
+        }
+    })
+}
+
+/// After an applicant's data was deleted.
+#[component]
+pub fn ErasedPage() -> impl IntoView {
+    view! {
+        <Title text="Your data has been deleted – Compassionate leadership" />
+        <div class="panel">
+            <h1 class="panel__title">"Your data has been deleted"</h1>
+        </div>
+        <p class="lead">"We have deleted your name, work email address, job title, employer and access needs."</p>
+        <p>"Your status link no longer works. Emails about your application that had not been sent yet will not be sent."</p>
+        <p>"You are welcome to apply again at any time."</p>
+        <p><a class="link-standalone" href="/">"Go to the course page"</a></p>
     }
 }
 

@@ -148,8 +148,8 @@ pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationDetail>, 
         return Ok(None);
     };
     let row = record.into_row().ok_or(AppError::Internal)?;
-    let (job_title, access_needs, taster_session_id): (String, String, Option<i64>) =
-        sql("SELECT job_title, access_needs, taster_session_id FROM application WHERE id = $1")
+    let (job_title, access_needs, taster_session_id, erased_at): (String, String, Option<i64>, Option<DateTime<Utc>>) =
+        sql("SELECT job_title, access_needs, taster_session_id, erased_at FROM application WHERE id = $1")
             .bind(id)
             .fetch_one(&mut conn)
             .await?;
@@ -186,6 +186,7 @@ pub async fn application(db: &Db, id: i64) -> Result<Option<ApplicationDetail>, 
             })
             .collect(),
         taster_session_id,
+        erased_uk: erased_at.map(uk_moment),
     }))
 }
 

@@ -32,7 +32,7 @@ pub async fn insert(db: &Db, coordinator: &NewCoordinator, by: Option<i64>) -> R
         record_audit(
             &mut tx.conn(),
             &AuditEntry {
-                coordinator_id: by,
+                coordinator_id: Some(by),
                 action: "coordinator.create".into(),
                 subject_type: "coordinator".into(),
                 subject_id: Some(id),
@@ -322,7 +322,7 @@ pub async fn set_disabled(db: &Db, id: i64, disabled_at: Option<DateTime<Utc>>, 
     record_audit(
         &mut tx.conn(),
         &AuditEntry {
-            coordinator_id: by,
+            coordinator_id: Some(by),
             action: if disabled_at.is_some() { "coordinator.disable" } else { "coordinator.enable" }.into(),
             subject_type: "coordinator".into(),
             subject_id: Some(id),
@@ -363,7 +363,7 @@ pub async fn change_password(
     record_audit(
         &mut tx.conn(),
         &AuditEntry {
-            coordinator_id: id,
+            coordinator_id: Some(id),
             action: "coordinator.password".into(),
             subject_type: "coordinator".into(),
             subject_id: Some(id),

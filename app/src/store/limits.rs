@@ -71,3 +71,13 @@ pub async fn change(
         .await?;
     Ok(Some(after))
 }
+
+/// Forgets a key's counter (its subject's data was erased).
+pub async fn forget(conn: &mut Conn<'_>, scope: &str, key: &str) -> Result<(), AppError> {
+    sql("DELETE FROM failure_count WHERE scope = $1 AND key_hash = $2")
+        .bind(scope)
+        .bind(key_hash(scope, key))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -17,6 +17,7 @@ mod events;
 mod limits;
 pub mod outbox;
 mod postgres;
+pub mod privacy;
 pub mod rows;
 mod sqlite;
 mod tasters;
@@ -27,6 +28,7 @@ mod writes;
 mod zoom;
 
 pub use crate::workflow::applications::{DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
+pub use writes::ErasureKey;
 pub use crate::workflow::rows::{AttendanceSource, AuditEntry, CohortUpdate, NewCohort, NewTaster, TasterChange};
 pub use crate::workflow::Settings as StoreSettings;
 pub use coordinators::{DeviceRecord, LoginRecord, SessionRecord};
@@ -365,6 +367,53 @@ impl Store {
     /// The emails about one application, newest first.
     pub async fn application_emails(&self, id: i64) -> Result<Vec<crate::models::EmailRow>, AppError> {
         outbox::for_application(&self.db, id).await
+    }
+
+    /// The id of the application with this status token, if any.
+    pub async fn application_id(&self, token: &str) -> Result<Option<i64>, AppError> {
+        let mut pooled = self.db.acquire().await?;
+        let mut rows = rows::SqlRows(pooled.conn());
+        Ok(crate::workflow::rows::Rows::application(&mut rows, crate::workflow::rows::Key::Token(token)).await?.map(|r| r.id))
+    }
+
+    /// Everything held about the applicant of application `id`, for them or a coordinator.
+    pub async fn personal_data(&self, id: i64, now: DateTime<Utc>) -> Result<Option<privacy::PersonalData>, AppError> {
+        privacy::export(&self.db, id, now).await
+    }
+
+    /// Every intake's retention period and when its personal data is erased.
+    pub async fn retention(&self) -> Result<Vec<privacy::Retention>, AppError> {
+        privacy::retention(&self.db).await
+    }
+
+    /// Up to `limit` applications whose intake's retention period has ended by `now`.
+    pub async fn retention_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<i64>, AppError> {
+        privacy::due(&self.db, now, limit).await
+    }
+
+    /// Notes that a coordinator looked at an application, the table or a person's data.
+    pub async fn log_access(
+        &self,
+        coordinator_id: i64,
+        access: privacy::Access,
+        reference: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        privacy::log_access(&self.db, coordinator_id, access, reference, now).await
+    }
+
+    /// The access log, newest first.
+    pub async fn access_log(
+        &self,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<(DateTime<Utc>, String, String, Option<String>)>, AppError> {
+        privacy::access_log(&self.db, limit, offset).await
+    }
+
+    /// Deletes access-log rows older than `before`.
+    pub async fn prune_access_log(&self, before: DateTime<Utc>) -> Result<u64, AppError> {
+        privacy::prune_access_log(&self.db, before).await
     }
 
     /// How many emails failed for good, and how many are still on their way.

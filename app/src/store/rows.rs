@@ -698,4 +698,47 @@ impl Rows for SqlRows<'_> {
         .scalar(&mut self.0)
         .await?)
     }
+
+    async fn is_erased(&mut self, id: i64) -> Result<bool, AppError> {
+        Ok(sql("SELECT erased_at IS NOT NULL FROM application WHERE id = $1").bind(id).scalar(&mut self.0).await?)
+    }
+
+    async fn erase_personal(&mut self, id: i64, new_token: &str, at: DateTime<Utc>) -> Result<Vec<i64>, AppError> {
+        let email_key: String =
+            sql("SELECT email_key FROM application WHERE id = $1").bind(id).scalar(&mut self.0).await?;
+        sql(
+            "UPDATE application SET name = '(erased)', email = $2, email_key = $3, job_title = '', employer = '',
+                 access_needs = '', status_token = $4, erased_at = $5, updated_at = $5
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(format!("erased-{id}@erased.invalid"))
+        .bind(format!("erased-{id}"))
+        .bind(new_token)
+        .bind(at)
+        .execute(&mut self.0)
+        .await?;
+        sql("UPDATE attendance SET attendee_name = NULL, attendee_email = NULL WHERE application_id = $1")
+            .bind(id)
+            .execute(&mut self.0)
+            .await?;
+        sql("UPDATE zoom_attendee SET name = '(erased)', email = NULL WHERE application_id = $1 AND state <> 'rejected'")
+            .bind(id)
+            .execute(&mut self.0)
+            .await?;
+        sql("UPDATE zoom_attendee SET application_id = NULL WHERE application_id = $1 AND state = 'rejected'")
+            .bind(id)
+            .execute(&mut self.0)
+            .await?;
+        super::limits::forget(&mut self.0, crate::auth::limits::WRONG_CODES_BY_EMAIL, &email_key).await?;
+        sql(
+            "UPDATE outbox SET state = 'failed', claimed_until = NULL,
+                 last_error = 'Not sent: the applicant''s personal data was erased'
+             WHERE application_id = $1 AND state IN ('pending', 'retrying')",
+        )
+        .bind(id)
+        .execute(&mut self.0)
+        .await?;
+        Ok(sql("SELECT id FROM outbox WHERE application_id = $1 ORDER BY id").bind(id).scalars(&mut self.0).await?)
+    }
 }

@@ -18,7 +18,10 @@ pub async fn open(url: &str) -> Result<(Db, Writer), OpenError> {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         // Writers queue for the lock instead of failing at once.
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // Deleted and overwritten content is zeroed in the file, so erased personal data
+        // cannot be read back from free pages (see `privacy::seal`).
+        .pragma("secure_delete", "ON");
     if let Some(folder) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder)
             .map_err(|source| OpenError::Folder { path: folder.display().to_string(), source })?;

@@ -11,7 +11,8 @@ use crate::errors::AppError;
 use crate::models::{ApplicationOutcome, ApplicationStatus};
 use crate::workflow::rows::{AttendanceSource, CohortUpdate, Key, NewCohort, NewTaster, TasterChange};
 use crate::workflow::rows::{Audience, NewTeamMessage};
-use crate::workflow::{applications, attendance, cohorts, tasters, telling, Actor};
+use crate::workflow::privacy::{Erased, Reason};
+use crate::workflow::{applications, attendance, cohorts, privacy, tasters, telling, Actor};
 use chrono::{DateTime, Utc};
 
 /// Runs `$body` as one write step at `$now`, with the step's `Rows` bound to `$rows` and the
@@ -214,7 +215,7 @@ impl Store {
                 return Err(AppError::Conflict("Only a failed email can be sent again".into()));
             }
             let entry = crate::workflow::rows::AuditEntry {
-                coordinator_id: by,
+                coordinator_id: Some(by),
                 action: "email.retry".into(),
                 subject_type: "email".into(),
                 subject_id: Some(id),
@@ -224,4 +225,45 @@ impl Store {
             crate::workflow::rows::Rows::audit(rows, &entry, at).await
         })
     }
+
+    /// Erases an application's personal details for good (withdrawing it first if active), and
+    /// makes the erasure stick in the database's files. By its status token (the applicant),
+    /// or by id (an admin with a reason, or the retention task).
+    pub async fn erase(&self, key: ErasureKey, actor: Actor, reason: Reason, now: DateTime<Utc>) -> Result<Erased, AppError> {
+        let settings = self.settings;
+        let erased = step!(self, now, |rows, at| {
+            let key = match &key {
+                ErasureKey::Token(token) => Key::Token(token),
+                ErasureKey::Id(id) => Key::Id(*id),
+            };
+            privacy::erase(rows, key, actor, reason, settings, at).await
+        })?;
+        super::privacy::seal(&self.db).await?;
+        Ok(erased)
+    }
+
+    /// An admin sets how many months after an intake's last meeting its personal data is kept
+    /// (audited).
+    pub async fn set_retention(&self, intake: &str, months: u32, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        let intake = intake.to_string();
+        step!(self, now, |rows, at| {
+            super::privacy::set_retention(&mut rows.0, &intake, months, by, at).await?;
+            let entry = crate::workflow::rows::AuditEntry {
+                coordinator_id: Some(by),
+                action: "retention.set".into(),
+                subject_type: "intake".into(),
+                subject_id: None,
+                before: None,
+                after: Some(serde_json::json!({ "intake": intake, "months": months })),
+            };
+            crate::workflow::rows::Rows::audit(rows, &entry, at).await
+        })
+    }
+}
+
+/// Which application to erase.
+#[derive(Clone, Debug)]
+pub enum ErasureKey {
+    Token(String),
+    Id(i64),
 }

@@ -28,7 +28,7 @@ pub async fn store_import<R: Rows>(
         rows.insert_attendee(import_id, attendee, *matched).await?;
     }
     let entry = AuditEntry {
-        coordinator_id: by,
+        coordinator_id: Some(by),
         action: "attendance.import".into(),
         subject_type: "zoom_import".into(),
         subject_id: Some(import_id),
@@ -69,7 +69,7 @@ pub async fn decide_attendee<R: Rows>(
     };
     rows.decide_attendee(attendee_id, state, application, by, now).await?;
     let entry = AuditEntry {
-        coordinator_id: by,
+        coordinator_id: Some(by),
         action: format!("attendance.{}", if confirm { "confirm_match" } else { "reject_match" }),
         subject_type: "zoom_attendee".into(),
         subject_id: Some(attendee_id),

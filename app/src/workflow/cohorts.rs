@@ -128,7 +128,7 @@ async fn audit<R: Rows>(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let entry = AuditEntry {
-        coordinator_id: by,
+        coordinator_id: Some(by),
         action: action.into(),
         subject_type: "cohort".into(),
         subject_id: Some(cohort_id),

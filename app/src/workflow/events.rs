@@ -37,6 +37,8 @@ pub enum Event {
     Withdrawn { application_id: i64, by_coordinator: bool },
     /// A coordinator moved an allocated applicant to another cohort.
     Moved { application_id: i64, from_cohort_id: i64, to_cohort_id: i64 },
+    /// The application's personal details were erased (it was withdrawn first if active).
+    Erased { application_id: i64 },
     /// A cohort was created or changed (name, capacity, status, meetings).
     CohortChanged { cohort_id: i64 },
     /// A taster session was created or changed.
@@ -56,6 +58,7 @@ impl Event {
             Self::Declined { .. } => "declined",
             Self::Withdrawn { .. } => "withdrawn",
             Self::Moved { .. } => "moved",
+            Self::Erased { .. } => "erased",
             Self::CohortChanged { .. } => "cohort_changed",
             Self::TasterChanged { .. } => "taster_changed",
         }
@@ -72,7 +75,8 @@ impl Event {
             | Self::OfferLapsed { application_id, .. }
             | Self::Declined { application_id, .. }
             | Self::Withdrawn { application_id, .. }
-            | Self::Moved { application_id, .. } => Some(*application_id),
+            | Self::Moved { application_id, .. }
+            | Self::Erased { application_id } => Some(*application_id),
             Self::CohortChanged { .. } | Self::TasterChanged { .. } => None,
         }
     }
@@ -84,6 +88,7 @@ impl Event {
             Self::ApplicationSubmitted { .. }
                 | Self::AttendanceConfirmed { .. }
                 | Self::Waiting { .. }
+                | Self::Erased { .. }
                 | Self::TasterChanged { .. }
         )
     }

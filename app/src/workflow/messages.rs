@@ -122,7 +122,10 @@ pub fn for_events(events: &[Event]) -> Vec<Outgoing> {
                 MessageKind::Moved,
                 Facts { cohort_id: Some(to_cohort_id), from_cohort_id: Some(from_cohort_id), ..Facts::default() },
             )),
-            Event::AttendanceConfirmed { .. } | Event::CohortChanged { .. } | Event::TasterChanged { .. } => None,
+            Event::AttendanceConfirmed { .. }
+            | Event::Erased { .. }
+            | Event::CohortChanged { .. }
+            | Event::TasterChanged { .. } => None,
         };
         out.extend(message);
     }

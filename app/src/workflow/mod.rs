@@ -24,6 +24,7 @@ pub mod attendance;
 pub mod cohorts;
 pub mod events;
 pub mod messages;
+pub mod privacy;
 pub mod rows;
 pub mod tasters;
 pub mod telling;

@@ -173,10 +173,13 @@ pub enum Constraint {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Taken(pub Constraint);
 
-/// One entry of the audit log: who, what, and the values before and after.
+/// One entry of the audit log: who, what, and the values before and after. Entries name
+/// applications by id, never by their personal details, so erasing an application leaves
+/// nothing personal in the log, which no one may change.
 #[derive(Clone, Debug)]
 pub struct AuditEntry {
-    pub coordinator_id: i64,
+    /// The coordinator who made the change; none for the applicant or enrol itself.
+    pub coordinator_id: Option<i64>,
     /// e.g. "taster.create", "application.withdraw".
     pub action: String,
     pub subject_type: String,
@@ -410,6 +413,20 @@ pub trait Rows: Send {
         messages: &[crate::workflow::messages::Outgoing],
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<u64, AppError>> + Send;
+    /// Whether an application's personal details were erased.
+    fn is_erased(&mut self, id: i64) -> impl Future<Output = Result<bool, AppError>> + Send;
+    /// Removes an application's personal details for good, keeping its row (reference, state,
+    /// queue order): its name, email, job title, employer and access needs; the copies of name
+    /// and email on its attendance records; the Zoom report rows confirmed or suggested as it
+    /// (rows rejected as it are only unlinked); its wrong-code counter. Its status token
+    /// becomes `new_token`, which nobody holds, and its emails not yet sent are stopped.
+    /// Returns the ids of its emails.
+    fn erase_personal(
+        &mut self,
+        id: i64,
+        new_token: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<i64>, AppError>> + Send;
     /// The newest application with this email key, if any (for "Lost your link?").
     fn application_by_email(&mut self, email_key: &str) -> impl Future<Output = Result<Option<i64>, AppError>> + Send;
     /// How many messages of `kind` were queued for an application since `since`.

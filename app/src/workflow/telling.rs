@@ -43,7 +43,7 @@ pub async fn resend_status_link<R: Rows>(rows: &mut R, id: i64, by: i64, now: Da
         .ok_or_else(|| AppError::NotFound("We could not find that application".into()))?;
     rows.queue_messages(&[messages::status_link(id)], now).await?;
     let entry = AuditEntry {
-        coordinator_id: by,
+        coordinator_id: Some(by),
         action: "application.send_status_link".into(),
         subject_type: "application".into(),
         subject_id: Some(id),
@@ -74,7 +74,7 @@ pub async fn write_to_group<R: Rows>(
     let queued: Vec<Outgoing> = recipients.iter().map(|a| messages::team_message(*a, id)).collect();
     rows.queue_messages(&queued, now).await?;
     let entry = AuditEntry {
-        coordinator_id: message.by,
+        coordinator_id: Some(message.by),
         action: "email.team_message".into(),
         subject_type: "cohort".into(),
         subject_id: Some(message.cohort_id),

@@ -53,3 +53,89 @@ pub async fn wait_healthy(client: &reqwest::Client, base: &str) -> Result<(), Bo
     }
     Err("the server did not become healthy".into())
 }
+
+/// The load generators' command line: numbers in order, then `--database URL` (a fresh, empty
+/// database to use instead of a new SQLite file), `--instances N` (servers to start on it)
+/// and `--server PATH` (another build of the server, to compare).
+pub struct Options {
+    pub numbers: Vec<usize>,
+    pub database: Option<String>,
+    pub instances: usize,
+    pub program: String,
+}
+
+impl Options {
+    pub fn from_args() -> Self {
+        let raw: Vec<String> = std::env::args().skip(1).collect();
+        let option = |name: &str| raw.iter().position(|a| a == name).and_then(|i| raw.get(i + 1)).cloned();
+        let flags = ["--database", "--instances", "--server"];
+        let numbers = raw
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i == 0 || !flags.contains(&raw[i - 1].as_str()))
+            .filter_map(|(_, a)| a.parse().ok())
+            .collect();
+        Self {
+            numbers,
+            database: option("--database"),
+            instances: option("--instances").and_then(|n| n.parse().ok()).unwrap_or(1).max(1),
+            program: option("--server").unwrap_or_else(|| "target/release/server".into()),
+        }
+    }
+
+    /// The `n`-th number, or `default`.
+    pub fn number(&self, n: usize, default: usize) -> usize {
+        self.numbers.get(n).copied().unwrap_or(default)
+    }
+
+    /// The database to seed: the one given, or a new SQLite file `bench/.run/{name}.db`.
+    pub fn database_url(&self, name: &str) -> std::io::Result<String> {
+        if let Some(url) = &self.database {
+            return Ok(url.clone());
+        }
+        let dir = std::path::Path::new("bench/.run");
+        std::fs::create_dir_all(dir)?;
+        let db = dir.join(format!("{name}.db"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        Ok(format!("sqlite://{}", db.display()))
+    }
+}
+
+/// Starts `instances` servers on the database at `url`, on ports from `first_port` up, and
+/// waits until each answers; returns them and their base addresses.
+pub async fn start_servers(
+    options: &Options,
+    url: &str,
+    first_port: usize,
+    client: &reqwest::Client,
+) -> Result<(Vec<std::process::Child>, Vec<String>), Box<dyn std::error::Error>> {
+    let mut servers = Vec::new();
+    let mut bases = Vec::new();
+    for n in 0..options.instances {
+        let port = first_port + n;
+        servers.push(
+            std::process::Command::new(&options.program)
+                .env("DATABASE_URL", url)
+                .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+                .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+                .env("ENROL_OUTBOX_DIR", "bench/.run/outbox")
+                .stdout(std::process::Stdio::null())
+                .spawn()?,
+        );
+        let base = format!("http://127.0.0.1:{port}");
+        wait_healthy(client, &base).await?;
+        bases.push(base);
+    }
+    Ok((servers, bases))
+}
+
+/// Which database a URL is.
+pub fn backend(url: &str) -> &'static str {
+    if url.starts_with("sqlite") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    }
+}

@@ -150,7 +150,11 @@ pub fn ApplicationPage() -> impl IntoView {
                             ("withdrawn", "Application withdrawn. Any place it held has been offered to the next in line."),
                             ("moved", "Moved to the other cohort. The place it left has been offered to the next in line."),
                             ("link-sent", "The status link is on its way to the applicant’s work email."),
+                            ("erased", "This person’s personal data has been erased. The application’s reference and its place in the counts remain."),
                         ] />
+                        {detail.erased_uk.clone().map(|at| view! {
+                            <div class="notice" role="status"><p>{format!("Personal data erased on {at}.")}</p></div>
+                        })}
                         {d.problem.map(|p| view! { <div class="notice notice--warning" role="alert"><p>{p}</p></div> })}
                         <span class="caption">{detail.row.reference.clone()}</span>
                         <h1>{detail.row.name.clone()}</h1>
@@ -211,9 +215,26 @@ pub fn ApplicationPage() -> impl IntoView {
                         } else {
                             view! { <crate::routes::coordinator::emails::EmailTable rows=d.emails.clone() with_recipient=false /> }.into_any()
                         }}
-                        <form method="post" action=format!("/coordinator/applications/{id}/status-link")>
-                            <button type="submit" class="button button--secondary">"Email the status link again"</button>
-                        </form>
+                        {detail.erased_uk.is_none().then(|| view! {
+                            <form method="post" action=format!("/coordinator/applications/{id}/status-link")>
+                                <button type="submit" class="button button--secondary">"Email the status link again"</button>
+                            </form>
+                        })}
+                        <h2>"Personal data"</h2>
+                        <p>"For a subject access request: everything held about this person, as one file. The download is recorded in the access log."</p>
+                        <p><a class="link-standalone" href=format!("/coordinator/applications/{id}/data.json") download>"Download this person’s data (JSON file)"</a></p>
+                        {(d.admin && detail.erased_uk.is_none()).then(|| view! {
+                            <details class="details">
+                                <summary>"Erase this person’s personal data"</summary>
+                                <p>"Their name, work email, job title, employer and access needs are deleted for good, and the application is withdrawn first (any place it holds goes to the next person waiting). Only the reference and the dates remain. This cannot be undone."</p>
+                                <form method="post" action=format!("/coordinator/applications/{id}/erase")>
+                                    <crate::components::fields::TextArea id="reason" label="Reason for erasing"
+                                        hint="For example, the person’s request by email on 3 December. Recorded in the audit log: nothing personal."
+                                        value=String::new() error=Signal::stored(None::<String>) />
+                                    <button type="submit" class="button button--warning">"Erase personal data"</button>
+                                </form>
+                            </details>
+                        })}
                         <p><a class="link-standalone" href="/coordinator/applications">"Back to applications"</a></p>
                     }
                     .into_any()

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod emails;
 pub mod login;
 pub mod password;
+pub mod privacy;
 pub mod tasters;
 
 use crate::errors::AppError;
@@ -91,9 +92,11 @@ pub fn CoordinatorNav() -> impl IntoView {
                                 <li><a href="/coordinator/applications">"Applications"</a></li>
                                 <li><a href="/coordinator/attendance">"Attendance"</a></li>
                                 <li><a href="/coordinator/emails">"Emails"</a></li>
+                                <li><a href="/coordinator/retention">"Retention"</a></li>
                                 {admin.then(|| view! {
                                     <li><a href="/coordinator/accounts">"Accounts"</a></li>
                                     <li><a href="/coordinator/audit">"Audit log"</a></li>
+                                    <li><a href="/coordinator/access-log">"Access log"</a></li>
                                 })}
                                 <li><a href="/coordinator/password">"Your password"</a></li>
                             </ul>
