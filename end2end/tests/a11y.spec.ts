@@ -163,7 +163,9 @@ const cases: PageCase[] = [
     path: () => "/coordinator/emails/new",
     coordinator: true,
     act: async (page) => {
-      await page.getByLabel("Cohort").selectOption({ index: 1 });
+      // A cohort with somebody on it (the options say how many).
+      const someone = page.locator("#cohort_id option", { hasText: /\([1-9]\d* with a place/ }).first();
+      await page.getByLabel("Cohort", { exact: true }).selectOption((await someone.getAttribute("value"))!);
       await page.getByLabel("Subject").fill("joining details");
       await page.getByLabel("Message").fill("See you on Tuesday.");
       await page.getByRole("button", { name: "Preview the message" }).click();

@@ -158,7 +158,7 @@ test("hostile text stored by an applicant and by coordinators stays text on ever
   await coordinator.goto("/coordinator/emails/new");
   await coordinator.getByLabel("Everyone on the cohort’s waiting list").check();
   const option = coordinator.locator("#cohort_id option", { hasText: cohortName.slice(0, 20) });
-  await coordinator.getByLabel("Cohort").selectOption((await option.getAttribute("value"))!);
+  await coordinator.getByLabel("Cohort", { exact: true }).selectOption((await option.getAttribute("value"))!);
   await coordinator.getByLabel("Subject").fill(PAYLOAD.slice(0, 150));
   await coordinator.getByLabel("Message").fill(PAYLOAD);
   await coordinator.getByRole("button", { name: "Preview the message" }).click();

@@ -9,7 +9,8 @@ const outbox = path.join(__dirname, "..", "..", "target", "e2e", "outbox");
 const emailsTo = (address: string) =>
   readdirSync(outbox).filter((f) => f.endsWith(".eml") && readFileSync(path.join(outbox, f), "utf8").includes(address));
 
-test("an applicant downloads their data, then deletes it", async ({ page, request }) => {
+test("an applicant downloads their data, then deletes it", async ({ page, request, browserConsole }) => {
+  browserConsole.allow(/status of 404/);
   const email = `zelda.${Date.now()}@quixote.nhs.uk`;
   const res = await request.post("/api/v1/applications", {
     data: {
