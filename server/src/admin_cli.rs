@@ -1,10 +1,44 @@
-//! `server admin create --email … [--name …]`: creates the first admin account. The password
-//! comes from `ENROL_ADMIN_PASSWORD`, or is asked for on the terminal (not echoed, twice).
+//! The command line (clap): `server` serves the site; `server admin create --email … [--name …]`
+//! creates the first admin account, its password from `ENROL_ADMIN_PASSWORD` or asked for on
+//! the terminal (not echoed, twice); `--help` says so.
 
 use app::auth::password::hash_password;
 use app::domain::password_change::check_new_password;
 use app::domain::WorkEmail;
 use app::store::{NewCoordinator, Store};
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// enrol's command line: with no command the server serves the site (configured by the
+/// environment, README "Configuration"); `admin create` makes an admin account.
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about = "enrol: the Compassionate leadership course's site and its coordinators' area")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage coordinator accounts.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Create an admin account (for the first one; later ones are added in the coordinators'
+    /// area). The password is read from ENROL_ADMIN_PASSWORD, or asked for on the terminal.
+    Create {
+        /// The admin's work email address, which they sign in with.
+        #[arg(long)]
+        email: String,
+        /// Their full name, as the audit log shows it.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+}
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
@@ -13,26 +47,19 @@ pub struct CreateAdmin {
     pub name: String,
 }
 
-/// Reads `admin create --email E [--name N]`; anything else is a usage message.
-pub fn parse(args: &[String]) -> Result<CreateAdmin, String> {
-    let usage = "usage: server admin create --email name@nhs.net [--name \"Full Name\"]\n\
-                 The password is read from ENROL_ADMIN_PASSWORD, or asked for on the terminal.";
-    if args.len() < 2 || args[0] != "admin" || args[1] != "create" {
-        return Err(usage.into());
-    }
-    let mut email = None;
-    let mut name = None;
-    let mut rest = args[2..].iter();
-    while let Some(flag) = rest.next() {
-        match flag.as_str() {
-            "--email" => email = rest.next().cloned(),
-            "--name" => name = rest.next().cloned(),
-            _ => return Err(usage.into()),
+/// Reads the command line (`args` without the program's name): `None` to serve the site, an
+/// admin to create, or clap's own answer (help, a version, or a usage error) to print.
+pub fn parse(args: &[String]) -> Result<Option<CreateAdmin>, clap::Error> {
+    let cli = Cli::try_parse_from(std::iter::once("server".to_string()).chain(args.iter().cloned()))?;
+    match cli.command {
+        None => Ok(None),
+        Some(Command::Admin { action: AdminAction::Create { email, name } }) => {
+            let email = WorkEmail::parse(&email).map_err(|e| {
+                Cli::command().error(clap::error::ErrorKind::ValueValidation, format!("--email: {e}"))
+            })?;
+            Ok(Some(CreateAdmin { email: email.as_str().to_string(), name }))
         }
     }
-    let email = WorkEmail::parse(email.as_deref().unwrap_or("")).map_err(|e| format!("--email: {e}\n{usage}"))?;
-    let name = name.unwrap_or_else(|| "Administrator".into());
-    Ok(CreateAdmin { email: email.as_str().to_string(), name })
 }
 
 /// Runs the command against the database at `url`.
@@ -76,13 +103,25 @@ mod tests {
     #[test]
     fn the_command_reads_email_and_name() {
         let c = parse(&args(&["admin", "create", "--email", "Lead@NHS.net", "--name", "Lee Lead"])).unwrap();
-        assert_eq!(c, CreateAdmin { email: "Lead@NHS.net".into(), name: "Lee Lead".into() });
+        assert_eq!(c, Some(CreateAdmin { email: "Lead@NHS.net".into(), name: "Lee Lead".into() }));
+        assert_eq!(parse(&[]).unwrap(), None, "no command: serve the site");
     }
 
     #[test]
     fn a_missing_or_bad_email_is_refused_with_usage() {
-        assert!(parse(&args(&["admin", "create"])).unwrap_err().contains("--email"));
-        assert!(parse(&args(&["admin", "create", "--email", "nope"])).unwrap_err().contains("usage"));
+        let missing = parse(&args(&["admin", "create"])).unwrap_err();
+        assert!(missing.to_string().contains("--email"));
+        let bad = parse(&args(&["admin", "create", "--email", "nope"])).unwrap_err();
+        assert!(bad.to_string().contains("--email") && bad.to_string().contains("Usage"), "{bad}");
         assert!(parse(&args(&["admin", "delete"])).is_err());
+    }
+
+    #[test]
+    fn help_is_an_answer_not_an_error() {
+        let help = parse(&args(&["admin", "create", "--help"])).unwrap_err();
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+        assert_eq!(help.exit_code(), 0);
+        let text = help.to_string();
+        assert!(text.contains("--email") && text.contains("ENROL_ADMIN_PASSWORD"), "{text}");
     }
 }

@@ -10,6 +10,15 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match server::admin_cli::parse(&args) {
+        Ok(command) => command,
+        Err(answer) => {
+            // Help and the version are answers (exit 0); a mistake is a usage error (exit 2).
+            let _ = answer.print();
+            return ExitCode::from(answer.exit_code() as u8);
+        }
+    };
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(message) => {
@@ -17,13 +26,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if !args.is_empty() {
+    if let Some(command) = command {
         // `server admin create --email …`: make the first admin, then stop.
-        let outcome = match server::admin_cli::parse(&args) {
-            Ok(command) => server::admin_cli::run(&config.database_url, command).await,
-            Err(usage) => Err(usage),
-        };
+        let outcome = server::admin_cli::run(&config.database_url, command).await;
         return match outcome {
             Ok(message) => {
                 println!("{message}");
