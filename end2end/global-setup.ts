@@ -23,6 +23,7 @@ export default async function globalSetup() {
       ENROL_DEMO: "1",
       // Emails are written as files, beside the test database.
       ENROL_OUTBOX_DIR: path.join(dbDir, "outbox"),
+      ENROL_PARENT_URL: "https://www.example.nhs.uk/mindfulness-based-courses",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: process.env.RUST_LOG ?? "warn",
     },

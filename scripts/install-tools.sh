@@ -28,7 +28,7 @@ BUNDLE_TOOLCHAIN=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 total=6
-$want_test && total=11
+$want_test && total=12
 step=0
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -122,6 +122,14 @@ if $want_test; then
     done_in
   fi
 
+  begin "Java (Debian package), for the W3C Nu HTML checker (vnu-jar, from npm)"
+  if command -v java >/dev/null; then
+    echo "    already installed"
+  else
+    apt_install default-jre-headless
+    done_in
+  fi
+
   begin "aiosmtpd (PyPI, under .tools/python), the SMTP server the email tests send to"
   if PYTHONPATH="$tools/python" python3 -c "import aiosmtpd" 2>/dev/null; then
     echo "    already installed"
@@ -130,7 +138,7 @@ if $want_test; then
     done_in
   fi
 
-  begin "Playwright and axe-core (npm, end2end/)"
+  begin "Playwright, axe-core and the Nu HTML checker (npm, end2end/)"
   stamp="end2end/node_modules/.package-lock.json"
   if [ -f "$stamp" ] && [ "$stamp" -nt end2end/package-lock.json ]; then
     echo "    already installed"

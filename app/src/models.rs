@@ -345,22 +345,6 @@ pub struct CoordinatorUser {
     pub role: Role,
 }
 
-/// One line of the audit log, as admins read it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRow {
-    pub id: i64,
-    #[serde(with = "wire::millis")]
-    pub at: DateTime<Utc>,
-    pub at_uk: String,
-    pub who: String,
-    pub action: String,
-    pub subject: String,
-    /// JSON of the values before the change (empty for a creation).
-    pub before: String,
-    /// JSON of the values after the change.
-    pub after: String,
-}
-
 /// A taster session as coordinators see it: with its attendance code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TasterAdmin {
@@ -373,6 +357,8 @@ pub struct TasterAdmin {
     pub code_window_uk: String,
     /// Attendances confirmed for this session.
     pub attendance_count: i64,
+    /// The session is over (read on the server when the list was made).
+    pub ended: bool,
 }
 
 /// A cohort as coordinators see it: its places in detail.
@@ -416,6 +402,49 @@ pub struct ApplicationFilter {
     pub dir: Option<String>,
 }
 
+/// One line of the audit log as people read it (see `store::history`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    pub at_uk: String,
+    /// "Sam Jones (coordinator)", "The applicant" or "enrol, automatically".
+    pub who: String,
+    /// "coordinator", "applicant" or "system", for the filter.
+    pub who_kind: String,
+    /// What happened, in a sentence.
+    pub what: String,
+    /// The action's or event's name, for the filter.
+    pub kind: String,
+    /// The application it was about: id, reference and name.
+    pub application: Option<(i64, String, String)>,
+    /// The values it changed, "field: before → after".
+    pub changes: Vec<String>,
+}
+
+/// The audit log's filters, from the address bar.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditFilter {
+    /// "coordinator", "applicant" or "system".
+    pub who: Option<String>,
+    /// An action's or event's name.
+    pub what: Option<String>,
+    /// UK dates, YYYY-MM-DD, both included.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Part of a reference, a name or the words.
+    pub q: Option<String>,
+    pub page: i64,
+}
+
+/// A coordinator's note on an application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationNote {
+    /// The coordinator who wrote it.
+    pub by: String,
+    pub body: String,
+    pub written_uk: String,
+}
+
 /// A confirmed attendance, as the application's page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttendanceRecord {
@@ -457,6 +486,12 @@ pub struct Dashboard {
     pub recent: Vec<ApplicationRow>,
     /// Emails that could not be delivered.
     pub emails_failed: i64,
+    /// Outstanding offers, the soonest to lapse first, with when each lapses (UK time).
+    pub offers: Vec<(ApplicationRow, String)>,
+    /// Applications waiting for the course team to check attendance, oldest first (the first
+    /// ten), and how many there are in all.
+    pub awaiting: Vec<ApplicationRow>,
+    pub awaiting_count: i64,
 }
 
 /// An uploaded Zoom report and how far its match queue has got.
@@ -469,6 +504,15 @@ pub struct ImportSummary {
     pub pending: i64,
     pub confirmed: i64,
     pub rejected: i64,
+    /// How long the session was, to flag short stays.
+    pub session_minutes: i64,
+}
+
+impl ImportSummary {
+    /// A stay shorter than half the session is flagged for the coordinator to check.
+    pub fn short_stay_under(&self) -> i64 {
+        (self.session_minutes + 1) / 2
+    }
 }
 
 /// The application an attendee is likely to be.

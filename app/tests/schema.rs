@@ -55,5 +55,54 @@ async fn a_second_active_application_from_one_email_is_refused_by_its_rule_not_b
     let any = app::domain::allocation::CohortChoice::Any;
     t.store.submit_application(application("sam@nhs.net", None, &any), t0()).await.unwrap();
     let second = t.store.submit_application(application("SAM@nhs.net", None, &any), t0()).await;
-    assert!(matches!(second, Err(app::errors::AppError::Conflict(ref m)) if m.contains("already applied")), "{second:?}");
+    assert!(
+        matches!(second, Err(app::errors::AppError::Conflict(ref m)) if m.contains("already applied")),
+        "{second:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_another() {
+    use app::domain::allocation::AllocationState;
+    use app::store::rows::SqlRows;
+    use app::workflow::rows::{Allocation, Constraint, NewApplicationRow, Rows, Taken};
+    let t = TestStore::new().await;
+    add_cohort(&t.store, "Tuesdays", 2, 0).await;
+    let any = app::domain::allocation::CohortChoice::Any;
+    t.store.submit_application(application("first@nhs.net", None, &any), t0()).await.unwrap();
+    let taken: String = sql("SELECT reference FROM application").scalar(&t.raw().await).await.unwrap();
+
+    let db = t.raw().await;
+    let mut tx = db.begin().await.unwrap();
+    let mut rows = SqlRows(tx.conn());
+    let app = application("second@nhs.net", None, &any);
+    let allocation = Allocation {
+        state: AllocationState::AwaitingAttendance,
+        cohort_id: None,
+        eligible_at: None,
+        offer_expires_at: None,
+    };
+    let row = |reference: &'static str, token: &'static str| NewApplicationRow {
+        reference,
+        status_token: token,
+        intake: "2027-03",
+        app: &app,
+        email_key: "second@nhs.net",
+        taster_session_id: None,
+        any_cohort: true,
+        privacy_notice_version: "test",
+        submitted_at: t0(),
+        allocation: &allocation,
+    };
+    let taken: &'static str = Box::leak(taken.into_boxed_str());
+    let clash = rows.insert_application(&row(taken, "a0000000000000000000000000000000000000000000000a")).await.unwrap();
+    assert_eq!(clash, Err(Taken(Constraint::ApplicationReference)));
+    // The transaction still takes statements (on PostgreSQL an error would have ended it).
+    let fresh =
+        rows.insert_application(&row("CL-ZZZZ", "b0000000000000000000000000000000000000000000000b")).await.unwrap();
+    assert!(fresh.is_ok());
+    drop(rows);
+    tx.commit().await.unwrap();
+    let count: i64 = sql("SELECT count(*) FROM application").scalar(&t.raw().await).await.unwrap();
+    assert_eq!(count, 2);
 }

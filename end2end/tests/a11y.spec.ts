@@ -51,7 +51,7 @@ test.beforeAll(async ({ playwright, baseURL }) => {
   const upload = await request.post("/coordinator/attendance", {
     multipart: {
       taster_session_id: "1",
-      report: { name: "report.csv", mimeType: "text/csv", buffer: Buffer.from("Name (Original Name),User Email,Duration (Minutes)\nAxe Tester,someone@nhs.net,60\n") },
+      report: { name: "report.csv", mimeType: "text/csv", buffer: Buffer.from(`Name (Original Name),User Email,Duration (Minutes)\nAxe Tester ${stamp},someone@nhs.net,60\n`) },
     },
     maxRedirects: 0,
   });

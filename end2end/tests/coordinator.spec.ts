@@ -1,17 +1,7 @@
 // The coordinators' journey: sign in, add a taster session, show its code, an applicant in
 // another browser uses the code and gets a place, the dashboard shows it live, export as CSV.
-import { test, expect, hydrated, demo } from "./fixtures";
+import { test, expect, hydrated, demo, ukNow } from "./fixtures";
 import { readFileSync } from "node:fs";
-
-/** The UK date and 24-hour time `minutesAgo` minutes before now, as the form wants them. */
-function ukNow(minutesAgo: number) {
-  const at = new Date(Date.now() - minutesAgo * 60_000);
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return { date: `${get("year")}-${get("month")}-${get("day")}`, time: `${get("hour")}:${get("minute")}` };
-}
 
 test("a coordinator runs a taster session and watches an application arrive", async ({ browser, baseURL }) => {
   const coordinatorContext = await browser.newContext({ baseURL });
@@ -79,7 +69,9 @@ test("a coordinator runs a taster session and watches an application arrive", as
     page.getByRole("link", { name: "Download these as a spreadsheet (CSV)" }).click(),
   ]);
   const csv = readFileSync((await download.path())!, "utf8");
-  expect(csv.split("\r\n")[0]).toBe("Reference,Name,Work email,Employer,Nurse advocate,State,Cohort,Applied,Eligible");
+  // A byte-order mark first, so Excel reads the file as UTF-8.
+  expect(csv.charCodeAt(0)).toBe(0xfeff);
+  expect(csv.slice(1).split("\r\n")[0]).toMatch(/^Reference,Name,Work email,Job title,Employer,Nurse advocate,Access needs,/);
   expect(csv).toContain(email);
 
   // Sign out.

@@ -42,3 +42,22 @@ export { expect };
 export async function hydrated(page: Page) {
   await expect(page.locator("header.site-header.enhanced")).toHaveCount(1, { timeout: 15_000 });
 }
+
+/** The UK date and 24-hour time `minutesAgo` minutes before now, as the coordinators' forms want them. */
+export function ukNow(minutesAgo: number) {
+  const at = new Date(Date.now() - minutesAgo * 60_000);
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return { date: `${get("year")}-${get("month")}-${get("day")}`, time: `${get("hour")}:${get("minute")}` };
+}
+
+/** Signs the demo coordinator in through the sign-in page and waits for the dashboard. */
+export async function signIn(page: Page) {
+  await page.goto("/coordinator/login");
+  await page.getByLabel("Email address").fill(demo.email);
+  await page.getByLabel("Password").fill(demo.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+}

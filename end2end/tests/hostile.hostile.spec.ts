@@ -5,7 +5,7 @@
 // markup adds an element with the class `xss`; either fails the test, as does any Content
 // Security Policy violation (the console fixture fails on every console error). Runs after the
 // other suites (its own project): it publishes a cohort and a session with hostile names.
-import { test, expect, hydrated, demo } from "./fixtures";
+import { test, expect, hydrated, demo, signIn } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 const SCRIPT = `</textarea></title><script>window.__xss=1</script><b class="xss">b</b>`;
@@ -30,14 +30,6 @@ async function harmless(page: Page, where: string) {
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), `script ran on ${where}`).toBeUndefined();
   await expect(page.locator(".xss"), `markup from input on ${where}`).toHaveCount(0);
   expect(await page.locator("a[href^='javascript:']").count(), `a javascript: link on ${where}`).toBe(0);
-}
-
-async function signIn(page: Page) {
-  await page.goto("/coordinator/login");
-  await page.getByLabel("Email address").fill(demo.email);
-  await page.getByLabel("Password").fill(demo.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
 }
 
 test("another site's auto-submitting form cannot run script on the joining form sent back with errors", async ({ page, baseURL }) => {

@@ -19,7 +19,10 @@ test("apply without JavaScript: errors come back with what was typed, then it su
   await page.getByLabel("Employer").fill("An NHS trust");
   await page.getByLabel("I am training to be a nurse advocate").check();
   await page.getByLabel("Attendance code (if you have it)").fill(demo.attendanceCode);
+  // The ranked choices are revealed by the radio itself (the NHS conditional pattern, in CSS).
+  await expect(page.getByLabel("First choice")).toBeHidden();
   await page.getByLabel("I have a preference").check();
+  await expect(page.getByLabel("First choice")).toBeVisible();
   await page.getByLabel("First choice").selectOption({ index: 1 });
   await page.getByLabel(/I have read the/).check();
   await page.getByRole("button", { name: "Submit application" }).click();

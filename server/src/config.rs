@@ -85,6 +85,14 @@ impl Config {
         if app::domain::email::WorkEmail::parse(&contact_email).is_err() {
             return Err(format!("ENROL_CONTACT_EMAIL must be an email address, got {contact_email:?}"));
         }
+        let parent_url = text("ENROL_PARENT_URL");
+        if let Some(url) = &parent_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+                return Err(format!(
+                    "ENROL_PARENT_URL must be the address of the provider's page the course page links back to, like https://www.trust.nhs.uk/mindfulness, got {url:?}"
+                ));
+            }
+        }
         let reminder_hours = limit("ENROL_OFFER_REMINDER_HOURS", 12)?;
         let smtp_url = text("ENROL_SMTP_URL");
         let outbox_dir: std::path::PathBuf = text("ENROL_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".into()).into();
@@ -96,6 +104,7 @@ impl Config {
             offer_window: chrono::Duration::hours(offer_hours),
             organisation: text("ENROL_ORGANISATION").unwrap_or(mail_defaults.organisation),
             outbox_dir: smtp_url.is_none().then(|| outbox_dir.clone()),
+            parent_url,
         };
         Ok(Self {
             mail,
@@ -179,6 +188,7 @@ mod tests {
         assert!(refused(&[("ENROL_MAIL_FROM", "course team")]).contains("ENROL_MAIL_FROM"));
         assert!(refused(&[("ENROL_PUBLIC_URL", "enrol.trust.nhs.uk")]).contains("ENROL_PUBLIC_URL"));
         assert!(refused(&[("ENROL_CONTACT_EMAIL", "nobody")]).contains("ENROL_CONTACT_EMAIL"));
+        assert!(refused(&[("ENROL_PARENT_URL", "www.trust.nhs.uk")]).contains("ENROL_PARENT_URL"));
         assert!(refused(&[("ENROL_OFFER_REMINDER_HOURS", "0")]).contains("ENROL_OFFER_REMINDER_HOURS"));
     }
 

@@ -269,6 +269,11 @@ async fn capacity_cannot_drop_below_the_places_given_and_raising_it_offers_place
     assert_eq!(now.state.as_str(), "offered", "the new place went to the waiting list at once");
 }
 
+/// The report's id in the address an upload redirects to.
+fn import_id_of(location: &str) -> i64 {
+    location.trim_start_matches("/coordinator/attendance/").split('?').next().unwrap().parse().unwrap()
+}
+
 async fn upload(app: &TestApp, cookie: &str, taster: i64, file: &str) -> reqwest::Response {
     let bytes = std::fs::read(format!("{}/../app/tests/fixtures/zoom/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let form = reqwest::multipart::Form::new().text("taster_session_id", taster.to_string()).part(
@@ -300,8 +305,7 @@ async fn a_zoom_report_builds_a_match_queue_and_confirming_makes_the_application
     assert!(queue.contains("iPhone (2)") && queue.contains("No match"));
     assert!(!queue.contains("Course Team"), "the host is left out");
 
-    let import_id: i64 =
-        location.trim_start_matches("/coordinator/attendance/").split('?').next().unwrap().parse().unwrap();
+    let import_id = import_id_of(&location);
     let detail = app.store.import(import_id).await.unwrap().unwrap();
     let amina_row = detail.attendees.iter().find(|a| a.name == "Amina Khan").unwrap();
     let (status, _, _) = app
@@ -341,10 +345,45 @@ async fn the_csv_export_quotes_properly_and_neutralises_formulas() {
     app.post_json("/api/v1/applications", &risky).await;
     let (status, _, csv) = app.get_as("/coordinator/applications.csv?q=risky", &cookie).await;
     assert_eq!(status, 200);
-    assert!(csv.starts_with("Reference,Name,Work email,Employer"));
+    assert!(csv.starts_with("\u{FEFF}Reference,Name,Work email,Job title,Employer"), "a byte-order mark, then the header");
     assert!(csv.contains("\"Patel, Raj\""), "{csv}");
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""), "{csv}");
     assert_eq!(csv.lines().count(), 2, "the filter applies");
+}
+
+#[tokio::test]
+async fn the_csv_export_has_every_field_in_words_with_iso_uk_times() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(1, "willow27").await;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let mut first = api_application("first@nhs.net", Some("willow27"));
+    first["nurse_advocate"] = "in_training".into();
+    first["access_needs"] = "Captions, please".into();
+    first["job_title"] = "Charge nurse".into();
+    let (status, _) = app.post_json("/api/v1/applications", &first).await;
+    assert_eq!(status, 201);
+    let (status, _) = app.post_json("/api/v1/applications", &api_application("second@nhs.net", Some("willow27"))).await;
+    assert_eq!(status, 201);
+    let (_, _, csv) = app.get_as("/coordinator/applications.csv?sort=submitted&dir=asc", &cookie).await;
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{FEFF}').as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let cell = |row: usize, column: &str| rows[row][header.iter().position(|h| h == column).unwrap()].to_string();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(cell(0, "Job title"), "Charge nurse");
+    assert_eq!(cell(0, "Nurse advocate"), "in training");
+    assert_eq!(cell(0, "Access needs"), "Captions, please");
+    assert_eq!(cell(0, "Courses chosen (in order)"), "any course");
+    assert_eq!(cell(0, "Attendance confirmed by"), "attendance code");
+    assert_eq!(cell(0, "State"), "allocated");
+    assert_eq!(cell(1, "State"), "waiting list");
+    assert!(cell(1, "Waiting list position").starts_with("1 for "), "{}", cell(1, "Waiting list position"));
+    let applied = cell(0, "Applied (UK time)");
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&applied).is_ok() && (applied.ends_with("+00:00") || applied.ends_with("+01:00")),
+        "ISO 8601 with the UK offset: {applied}"
+    );
+    assert!(!cell(0, "Taster session attended (UK time)").is_empty());
 }
 
 #[tokio::test]
@@ -363,8 +402,11 @@ async fn coordinator_actions_are_audited_and_the_log_cannot_be_changed() {
 
     let (status, _, log) = app.get_as("/coordinator/audit", &admin).await;
     assert_eq!(status, 200);
-    assert!(log.contains("application.withdraw"));
-    assert!(log.contains("awaiting_attendance") && log.contains("withdrawn"), "before and after are kept");
+    assert!(log.contains("Withdrew the application on the applicant’s behalf"), "the action in words");
+    assert!(log.contains("state: Awaiting attendance check → Withdrawn"), "before and after, in words");
+    assert!(log.contains("(coordinator)") && log.contains("Applied") && log.contains("The applicant"), "the applicant's own action too");
+    let (_, _, filtered) = app.get_as("/coordinator/audit?who=applicant", &admin).await;
+    assert!(filtered.contains("Applied") && !filtered.contains("Withdrew the application on"), "filtered by who");
 
     assert!(sql("UPDATE audit_log SET action = 'nothing'").execute(&raw).await.is_err());
     assert!(sql("DELETE FROM audit_log").execute(&raw).await.is_err());
@@ -518,4 +560,152 @@ async fn a_password_change_with_problems_names_each_field_and_changes_nothing() 
     assert!(wrong.contains("Your current password is not right"));
     assert_eq!(fingerprint(&app).await, before, "nothing changed");
     app.sign_in(&email, &password).await;
+}
+
+#[tokio::test]
+async fn email_matches_are_confirmed_in_one_action_short_stays_flagged_and_problems_shown_as_errors() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(5, "willow27").await;
+    let taster = app.store.all_tasters().await.unwrap()[0].id;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    for (name, email) in [("Amina Khan", "amina.khan@example.nhs.uk"), ("Siobhán Murphy", "siobhan.murphy@example.nhs.uk")] {
+        let mut applicant = api_application(email, None);
+        applicant["name"] = name.into();
+        app.post_json("/api/v1/applications", &applicant).await;
+    }
+    let res = upload(&app, &cookie, taster, "participants-with-meeting-header.csv").await;
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let import_id = import_id_of(&location);
+    let (_, _, queue) = app.get_as(&location, &cookie).await;
+    assert!(queue.contains("Confirm all 2 email matches"), "one action for every email match");
+    // The test session lasts an hour: Siobhán's 5 minutes are a short stay, Amina's 62 are not.
+    let row = |name: &str| {
+        let start = queue.find(&format!(">{name}<")).unwrap_or_else(|| panic!("{name} in the queue"));
+        queue[start..].split("</tr>").next().unwrap().to_string()
+    };
+    assert!(row("Siobhán Murphy").contains("Short stay"), "{}", row("Siobhán Murphy"));
+    assert!(!row("Amina Khan").contains("Short stay"));
+    assert!(queue.contains("Stays shorter than 30 of the session’s 60 minutes"));
+
+    let detail = app.store.import(import_id).await.unwrap().unwrap();
+    let nobody = detail.attendees.iter().find(|a| a.name == "iPhone (2)").unwrap();
+    let (status, location, _) = app
+        .post_as(
+            &format!("/coordinator/attendance/attendees/{}/confirm", nobody.id),
+            &cookie,
+            &[("import_id", &import_id.to_string())],
+        )
+        .await;
+    let location = location.unwrap();
+    assert_eq!(status, 303);
+    assert!(location.ends_with(&format!("#attendee-{}", nobody.id)), "back at the attendee's row: {location}");
+    let (_, _, page) = app.get_as(location.split('#').next().unwrap(), &cookie).await;
+    assert!(page.contains("There is a problem") && page.contains("Choose the application this attendee is"));
+    assert!(!page.contains("notice--success"), "a problem is never shown as a success");
+
+    let (status, location, _) =
+        app.post_as(&format!("/coordinator/attendance/{import_id}/confirm-email-matches"), &cookie, &[]).await;
+    assert_eq!((status, location.unwrap()), (303, format!("/coordinator/attendance/{import_id}?done=confirmed-all&count=2")));
+    let detail = app.store.import(import_id).await.unwrap().unwrap();
+    let confirmed: Vec<&str> = detail
+        .attendees
+        .iter()
+        .filter(|a| a.state == app::models::AttendeeState::Confirmed)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(confirmed.len(), 2, "{confirmed:?}");
+    assert!(confirmed.contains(&"Amina Khan") && confirmed.contains(&"Siobhán Murphy"));
+}
+
+#[tokio::test]
+async fn a_report_of_another_meeting_or_the_same_file_again_is_refused_before_anything_is_stored() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(5, "willow27").await;
+    let taster = app.store.all_tasters().await.unwrap()[0].id;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let res = upload(&app, &cookie, taster, "participants-with-meeting-header.csv").await;
+    assert_eq!(res.status().as_u16(), 303, "the first upload is taken");
+
+    let before = fingerprint(&app).await;
+    let res = upload(&app, &cookie, taster, "participants-with-meeting-header.csv").await;
+    let body = res.text().await.unwrap();
+    assert!(body.contains("This report was already uploaded for this session"), "{body}");
+    assert_eq!(fingerprint(&app).await, before, "nothing stored the second time");
+
+    let other = app.add_taster_at(chrono::Utc::now() - chrono::Duration::hours(3), "other-code").await;
+    let raw = app.raw().await;
+    sql("UPDATE taster_session SET meeting_id = '989 3314 4569' WHERE id = $1").bind(other).execute(&raw).await.unwrap();
+    let before = fingerprint(&app).await;
+    let res = upload(&app, &cookie, other, "participants-with-meeting-header.csv").await;
+    let body = res.text().await.unwrap();
+    assert!(body.contains("This report is from Zoom meeting 91273431323") && body.contains("98933144569"), "{body}");
+    assert_eq!(fingerprint(&app).await, before, "nothing stored for the wrong meeting");
+}
+
+#[tokio::test]
+async fn unmatched_attendees_are_matched_again_on_demand_and_a_rejection_can_be_undone() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(5, "willow27").await;
+    let taster = app.store.all_tasters().await.unwrap()[0].id;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let res = upload(&app, &cookie, taster, "participants-with-meeting-header.csv").await;
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let import_id = import_id_of(&location);
+    let wei = |detail: &app::models::ImportDetail| detail.attendees.iter().find(|a| a.name == "Wei Chen").cloned().unwrap();
+    assert!(wei(&app.store.import(import_id).await.unwrap().unwrap()).likely.is_none(), "no application yet");
+
+    // Wei applies after the report was uploaded; matching again finds her by email.
+    let mut applicant = api_application("wei.chen@example.nhs.uk", None);
+    applicant["name"] = "Wei Chen".into();
+    app.post_json("/api/v1/applications", &applicant).await;
+    let (status, location, _) = app.post_as(&format!("/coordinator/attendance/{import_id}/rematch"), &cookie, &[]).await;
+    assert_eq!((status, location.unwrap()), (303, format!("/coordinator/attendance/{import_id}?done=rematched&count=1")));
+    let found = wei(&app.store.import(import_id).await.unwrap().unwrap());
+    assert_eq!(found.likely.map(|l| l.kind), Some("email".to_string()));
+
+    // A rejection is undone, and the attendee can be decided again.
+    let import = [("import_id", import_id.to_string())];
+    let import: Vec<(&str, &str)> = import.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.post_as(&format!("/coordinator/attendance/attendees/{}/reject", found.id), &cookie, &import).await;
+    assert_eq!(wei(&app.store.import(import_id).await.unwrap().unwrap()).state, app::models::AttendeeState::Rejected);
+    let (status, location, _) =
+        app.post_as(&format!("/coordinator/attendance/attendees/{}/undo", found.id), &cookie, &import).await;
+    assert_eq!(status, 303);
+    assert!(location.unwrap().ends_with(&format!("?done=undone#attendee-{}", found.id)));
+    assert_eq!(wei(&app.store.import(import_id).await.unwrap().unwrap()).state, app::models::AttendeeState::Pending);
+    let (_, location, _) =
+        app.post_as(&format!("/coordinator/attendance/attendees/{}/undo", found.id), &cookie, &import).await;
+    assert!(location.unwrap().contains("problem=already-decided"), "only a rejected match is undone");
+
+    // Confirm Wei, then delete the report: its rows go, her confirmed attendance stays.
+    app.post_as(&format!("/coordinator/attendance/attendees/{}/confirm", found.id), &cookie, &import).await;
+    let (status, location, _) = app.post_as(&format!("/coordinator/attendance/{import_id}/delete"), &cookie, &[]).await;
+    assert_eq!((status, location.unwrap()), (303, "/coordinator/attendance?done=deleted".to_string()));
+    assert!(app.store.import(import_id).await.unwrap().is_none(), "the report is gone");
+    let raw = app.raw().await;
+    let rows: i64 = sql("SELECT count(*) FROM zoom_attendee WHERE import_id = $1").bind(import_id).scalar(&raw).await.unwrap();
+    assert_eq!(rows, 0, "its attendees' names and emails are gone");
+    let kept: i64 = sql("SELECT count(*) FROM attendance WHERE source = 'zoom'").scalar(&raw).await.unwrap();
+    assert_eq!(kept, 1, "the attendance it confirmed is kept");
+}
+
+#[tokio::test]
+async fn a_date_typed_as_its_hint_says_is_taken_without_javascript() {
+    let app = TestApp::spawn().await;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    let form = [
+        ("date", "27/03/2027"),
+        ("start", "16:00"),
+        ("minutes", "60"),
+        ("zoom_url", "https://zoom.us/j/91273431323"),
+        ("meeting_id", "912 7343 1323"),
+        ("passcode", "114640"),
+    ];
+    let (status, _, body) = app.post_as("/coordinator/tasters", &cookie, &form).await;
+    assert_eq!(status, 303, "{body}");
+    let tasters = app.store.all_tasters().await.unwrap();
+    assert_eq!(tasters.len(), 1);
+    assert_eq!(tasters[0].uk_day.to_string(), "2027-03-27");
+    let (_, _, page) = app.get_as("/coordinator/tasters/new", &cookie).await;
+    assert!(page.contains("For example, 27/03/2027"), "the hint says the format the server takes");
 }

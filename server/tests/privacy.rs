@@ -304,3 +304,43 @@ async fn an_intakes_data_is_erased_after_its_retention_period_and_the_page_says_
     let current = retention.iter().find(|r| r.intake == "2027-03").unwrap();
     assert_eq!((current.months, current.set_by_admin), (24, true));
 }
+
+#[tokio::test]
+async fn coordinators_notes_are_shown_audited_without_their_words_exported_and_erased() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(2, "willow27").await;
+    let body = zelda(&app, None).await;
+    let token = body["status_token"].as_str().unwrap().to_string();
+    let id = body_id(&app, &token).await;
+    let coordinator = app.coordinator_cookie("coordinator").await;
+    let page = format!("/coordinator/applications/{id}");
+
+    let (_, _, answer) = app.post_as(&format!("{page}/notes"), &coordinator, &[("note", "   ")]).await;
+    assert!(answer.contains("Enter a note"), "an empty note is refused with a message");
+    let long = "x".repeat(2001);
+    let (_, _, answer) = app.post_as(&format!("{page}/notes"), &coordinator, &[("note", &long)]).await;
+    assert!(answer.contains("2000 characters or fewer"), "an over-long note is refused");
+
+    let words = "Asked for captions; prefers Tuesday afternoons";
+    let (status, location, _) = app.post_as(&format!("{page}/notes"), &coordinator, &[("note", words)]).await;
+    let location = location.unwrap();
+    assert_eq!((status, location.as_str()), (303, format!("{page}?done=note-added").as_str()));
+    let (_, _, shown) = app.get_as(&location, &coordinator).await;
+    assert!(shown.contains(words) && shown.contains("Note added."), "the note is on the page");
+
+    let raw = app.raw().await;
+    let audit: Vec<String> = sql("SELECT after_json FROM audit_log WHERE action = 'application.note'").scalars(&raw).await.unwrap();
+    assert_eq!(audit.len(), 1, "adding a note is audited");
+    assert!(!audit[0].contains("captions"), "the audit log holds no note's words: {}", audit[0]);
+
+    let (_, data) = app.get(&format!("/status/{token}/data.json")).await;
+    assert!(data.contains(words), "the note is part of the person's data");
+
+    let (status, _, _) = app.post_form(&format!("/status/{token}/erase"), &[]).await;
+    assert_eq!(status, 303);
+    let left: i64 = sql("SELECT count(*) FROM application_note").scalar(&raw).await.unwrap();
+    assert_eq!(left, 0, "erasure deletes the notes");
+    let admin = app.coordinator_cookie("admin").await;
+    let (_, _, answer) = app.post_as(&format!("{page}/notes"), &admin, &[("note", "after")]).await;
+    assert!(answer.contains("data has been erased"), "no notes on erased data");
+}

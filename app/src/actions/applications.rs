@@ -12,9 +12,8 @@ use chrono::Utc;
 
 /// The applications the table shows (its filters come in the query string), as CSV.
 pub async fn export_csv(state: AppState, request: Request) -> Outcome {
-    let query = |name: &str| {
-        request.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).filter(|v| !v.is_empty())
-    };
+    let query =
+        |name: &str| request.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
     let filter = ApplicationFilter {
         cohort: query("cohort").and_then(|c| c.parse().ok()),
         state: query("state"),
@@ -22,37 +21,20 @@ pub async fn export_csv(state: AppState, request: Request) -> Outcome {
         sort: query("sort"),
         dir: query("dir"),
     };
-    let rows = match state.store.applications(&filter).await {
-        Ok(rows) => rows,
+    let cells = match state.store.applications_export(&filter).await {
+        Ok(cells) => cells,
         Err(error) => return Outcome::Fail(error),
     };
     let logged = state.store.log_access(request.user.id, crate::store::privacy::Access::ExportTable, None, Utc::now());
     if let Err(error) = logged.await {
         return Outcome::Fail(error);
     }
-    let header =
-        ["Reference", "Name", "Work email", "Employer", "Nurse advocate", "State", "Cohort", "Applied", "Eligible"];
-    let cells: Vec<Vec<String>> = rows
-        .into_iter()
-        .map(|r| {
-            vec![
-                r.reference,
-                r.name,
-                r.email,
-                r.employer,
-                r.nurse_advocate,
-                r.state.label().to_string(),
-                r.cohort_name.unwrap_or_default(),
-                r.submitted_uk,
-                r.eligible_uk.unwrap_or_default(),
-            ]
-        })
-        .collect();
-    match csv_export::write(&header, &cells) {
+    match csv_export::write(&crate::store::export::HEADER, &cells) {
+        // The byte-order mark tells Excel the file is UTF-8 (names with accents stay right).
         Ok(csv) => Outcome::File {
             content_type: "text/csv; charset=utf-8",
             filename: format!("applications-{}.csv", Utc::now().format("%Y-%m-%d")),
-            body: csv.into_bytes(),
+            body: [csv_export::BYTE_ORDER_MARK.as_bytes(), csv.as_bytes()].concat(),
         },
         Err(_) => Outcome::Fail(AppError::Internal),
     }
@@ -77,6 +59,12 @@ pub async fn confirm_attendance(state: AppState, request: Request) -> Outcome {
         Err(_) => Err(AppError::invalid("taster_session_id", "Choose the taster session they attended")),
     };
     after(request.id, result, "attendance-confirmed")
+}
+
+/// Adds a coordinator's note to the application.
+pub async fn add_note(state: AppState, request: Request) -> Outcome {
+    let result = state.store.add_note(request.id, &request.value("note"), request.user.id, Utc::now()).await;
+    after(request.id, result, "note-added")
 }
 
 /// Withdraws the application on the applicant's behalf.

@@ -45,17 +45,64 @@ pub async fn reject(state: AppState, request: Request) -> Outcome {
     decide(state, request, false).await
 }
 
+/// Back to the report's page at the attendee's row, so the coordinator keeps their place; a
+/// problem comes back as an error (`?problem=`), never in the success banner.
 async fn decide(state: AppState, request: Request, confirm: bool) -> Outcome {
     let chosen = request.value("application_id").parse::<i64>().ok();
-    let back = request
-        .value("import_id")
-        .parse::<i64>()
-        .map(|i| format!("{PAGE}/{i}"))
-        .unwrap_or_else(|_| PAGE.to_string());
-    match state.store.decide_attendee(request.id, confirm, chosen, request.user.id, Utc::now()).await {
-        Ok(()) => Outcome::see(format!("{back}?done={}", if confirm { "confirmed" } else { "rejected" })),
-        Err(AppError::Invalid(_)) => Outcome::see(format!("{back}?done=choose-application")),
-        Err(AppError::Conflict(_)) => Outcome::see(format!("{back}?done=already-decided")),
+    let back =
+        request.value("import_id").parse::<i64>().map(|i| format!("{PAGE}/{i}")).unwrap_or_else(|_| PAGE.to_string());
+    let id = request.id;
+    match state.store.decide_attendee(id, confirm, chosen, request.user.id, Utc::now()).await {
+        Ok(()) => {
+            let done = if confirm { "confirmed" } else { "rejected" };
+            Outcome::see(format!("{back}?done={done}#attendee-{id}"))
+        }
+        Err(AppError::Invalid(_)) => {
+            Outcome::see(format!("{back}?problem=choose-application&attendee={id}#attendee-{id}"))
+        }
+        Err(AppError::Conflict(_)) => {
+            Outcome::see(format!("{back}?problem=already-decided&attendee={id}#attendee-{id}"))
+        }
+        Err(error) => Outcome::Fail(error),
+    }
+}
+
+/// Confirms every attendee of a report matched by email, in one action.
+pub async fn confirm_email_matches(state: AppState, request: Request) -> Outcome {
+    let back = format!("{PAGE}/{}", request.id);
+    match state.store.confirm_email_matches(request.id, request.user.id, Utc::now()).await {
+        Ok(count) => Outcome::see(format!("{back}?done=confirmed-all&count={count}")),
+        Err(error) => Outcome::Fail(error),
+    }
+}
+
+/// Puts a rejected attendee back to be decided again.
+pub async fn undo_rejection(state: AppState, request: Request) -> Outcome {
+    let back =
+        request.value("import_id").parse::<i64>().map(|i| format!("{PAGE}/{i}")).unwrap_or_else(|_| PAGE.to_string());
+    let id = request.id;
+    match state.store.undo_rejection(id, request.user.id, Utc::now()).await {
+        Ok(()) => Outcome::see(format!("{back}?done=undone#attendee-{id}")),
+        Err(AppError::Conflict(_)) => {
+            Outcome::see(format!("{back}?problem=already-decided&attendee={id}#attendee-{id}"))
+        }
+        Err(error) => Outcome::Fail(error),
+    }
+}
+
+/// Matches the report's unmatched attendees again (new applications may have arrived).
+pub async fn rematch(state: AppState, request: Request) -> Outcome {
+    let back = format!("{PAGE}/{}", request.id);
+    match state.store.rematch(request.id, request.user.id, Utc::now()).await {
+        Ok(count) => Outcome::see(format!("{back}?done=rematched&count={count}")),
+        Err(error) => Outcome::Fail(error),
+    }
+}
+
+/// Deletes a report and its match queue; what it confirmed stays confirmed.
+pub async fn delete_import(state: AppState, request: Request) -> Outcome {
+    match state.store.delete_import(request.id, request.user.id, Utc::now()).await {
+        Ok(()) => Outcome::see(format!("{PAGE}?done=deleted")),
         Err(error) => Outcome::Fail(error),
     }
 }

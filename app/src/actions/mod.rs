@@ -175,6 +175,7 @@ pub const ACTIONS: &[Action] = &[
     },
     post("/coordinator/applications/{id}/attendance", Role::Coordinator, Body::Form, run!(applications::confirm_attendance)),
     post("/coordinator/applications/{id}/withdraw", Role::Coordinator, Body::None, run!(applications::withdraw)),
+    post("/coordinator/applications/{id}/notes", Role::Coordinator, Body::Form, run!(applications::add_note)),
     post("/coordinator/applications/{id}/move", Role::Coordinator, Body::Form, run!(applications::move_cohort)),
     post("/coordinator/applications/{id}/status-link", Role::Coordinator, Body::None, run!(emails::send_status_link)),
     Action {
@@ -196,6 +197,10 @@ pub const ACTIONS: &[Action] = &[
         run!(attendance::upload_report),
     ),
     post("/coordinator/attendance/attendees/{id}/confirm", Role::Coordinator, Body::Form, run!(attendance::confirm)),
+    post("/coordinator/attendance/{id}/confirm-email-matches", Role::Coordinator, Body::None, run!(attendance::confirm_email_matches)),
+    post("/coordinator/attendance/{id}/rematch", Role::Coordinator, Body::None, run!(attendance::rematch)),
+    post("/coordinator/attendance/{id}/delete", Role::Coordinator, Body::None, run!(attendance::delete_import)),
+    post("/coordinator/attendance/attendees/{id}/undo", Role::Coordinator, Body::Form, run!(attendance::undo_rejection)),
     post("/coordinator/attendance/attendees/{id}/reject", Role::Coordinator, Body::Form, run!(attendance::reject)),
     post("/coordinator/accounts", Role::Admin, Body::Form, run!(accounts::create)),
     post("/coordinator/accounts/{id}/disable", Role::Admin, Body::None, run!(accounts::disable)),

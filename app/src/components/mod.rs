@@ -1,8 +1,10 @@
 //! Reusable views.
 
 pub mod clock;
+pub mod contact;
 pub mod error_summary;
 pub mod fields;
+pub mod join_qr;
 pub mod layout;
 pub mod load_error;
 pub mod month_grid;

@@ -192,8 +192,8 @@ fn DayCell(
         number.into_any()
     };
     view! {
+        // A td in a role="grid" table is a gridcell already; saying so again is invalid HTML.
         <td
-            role="gridcell"
             data-date=day.to_string()
             class="calendar__day"
             class:calendar__day--other-month=move || !in_month()

@@ -37,15 +37,19 @@ pub fn outcome_sentence(status: &ApplicationStatus) -> String {
     }
 }
 
-/// What happens next, for the state the application is in.
+/// What happens next, for the state the application is in. On the status page itself
+/// (`on_status_page`) it speaks of "this page"; elsewhere of "your status page".
 #[component]
-pub fn NextSteps(status: ApplicationStatus) -> impl IntoView {
+pub fn NextSteps(status: ApplicationStatus, #[prop(optional)] on_status_page: bool) -> impl IntoView {
+    let status_page = if on_status_page { "this page" } else { "your status page" };
     let meetings = status.cohort.as_ref().map(|c| c.meetings.clone()).unwrap_or_default();
     match status.state {
         AllocationState::Allocated => view! {
             <p>"The course team will email you the Zoom details before the first session. The sessions are:"</p>
             <ol class="meeting-list">{meetings.into_iter().map(|m| view! { <li>{m.when_uk}</li> }).collect_view()}</ol>
-            <p>"If you can no longer take part, withdraw from your status page so your place goes to someone on the waiting list."</p>
+            {(!on_status_page).then(|| view! {
+                <p>"If you can no longer take part, withdraw from your status page so your place goes to someone on the waiting list."</p>
+            })}
         }
         .into_any(),
         AllocationState::Offered => {
@@ -77,7 +81,7 @@ pub fn NextSteps(status: ApplicationStatus) -> impl IntoView {
                         .map(|p| view! { <li><strong>{ordinal(p.position)}</strong>" for "{p.cohort_name}</li> })
                         .collect_view()}
                 </ul>
-                <p>"If a place becomes free, it is offered to the person at the top of the list and held for them for 48 hours. Your status page shows the offer as soon as it is made."</p>
+                <p>{format!("If a place becomes free, it is offered to the person at the top of the list and held for them for 48 hours. We email you, and {status_page} shows the offer, as soon as it is made.")}</p>
             }
             .into_any()
         }

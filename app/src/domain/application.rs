@@ -141,7 +141,14 @@ impl NewApplication {
                 }
             }),
         );
-        let nurse_advocate = field(&mut errors, "nurse_advocate", NurseAdvocate::parse(&input.nurse_advocate));
+        let nurse_advocate = field(
+            &mut errors,
+            "nurse_advocate",
+            NurseAdvocate::parse(&input.nurse_advocate).and_then(|answer| match answer {
+                NurseAdvocate::No => Err(NOT_A_NURSE_ADVOCATE.to_string()),
+                eligible => Ok(eligible),
+            }),
+        );
         let taster_session_id = field(
             &mut errors,
             "taster_session_id",
@@ -222,6 +229,21 @@ pub struct JoinForm {
     pub consent: bool,
 }
 
+/// The answer to "No, I am not a nurse advocate": the free places are not for them, and the
+/// form says so before anything is stored (the page adds the course team's address).
+pub const NOT_A_NURSE_ADVOCATE: &str = "The free places are for nurse advocates and nurses training to be one, so \
+    we cannot take your application. The course team can tell you about other ways to take part";
+
+/// A stored nurse-advocate answer in words, for tables and spreadsheets.
+pub fn nurse_advocate_words(stored: &str) -> &'static str {
+    match NurseAdvocate::parse(stored) {
+        Ok(NurseAdvocate::Yes) => "yes",
+        Ok(NurseAdvocate::InTraining) => "in training",
+        Ok(NurseAdvocate::No) => "no",
+        Err(_) => "not given",
+    }
+}
+
 /// The most ranked choices a form can carry.
 pub const MAX_CHOICES: usize = 9;
 
@@ -258,6 +280,22 @@ impl JoinForm {
     /// The ranked choice at `rank` (1-based), or empty.
     pub fn choice(&self, rank: usize) -> &str {
         self.choices.get(rank.wrapping_sub(1)).map(String::as_str).unwrap_or("")
+    }
+
+    /// The rank (1-based) of the first choice that repeats an earlier one.
+    pub fn repeated_choice(&self) -> Option<usize> {
+        let mut seen = Vec::new();
+        for (i, choice) in self.choices.iter().enumerate() {
+            let choice = choice.trim();
+            if choice.is_empty() {
+                continue;
+            }
+            if seen.contains(&choice) {
+                return Some(i + 1);
+            }
+            seen.push(choice);
+        }
+        None
     }
 
     /// Checks the form: its own shape first (numbers, the preference), then every rule of
@@ -304,7 +342,14 @@ impl JoinForm {
         match NewApplication::parse(&input, options) {
             Ok(app) if errors.is_empty() => Ok(app),
             Ok(_) => Err(errors),
-            Err(more) => {
+            Err(mut more) => {
+                // A course chosen twice: the message goes by the choice that repeats it.
+                if let (Some(rank), Some(message)) = (self.repeated_choice(), more.get("cohort_preferences")) {
+                    if message == CHOSEN_TWICE {
+                        more.remove("cohort_preferences");
+                        more.insert(format!("choice_{rank}"), CHOSEN_TWICE.into());
+                    }
+                }
                 for (field, message) in more {
                     errors.entry(field).or_insert(message);
                 }
@@ -313,6 +358,9 @@ impl JoinForm {
         }
     }
 }
+
+/// The message for a course ranked twice.
+pub const CHOSEN_TWICE: &str = "Choose each course only once";
 
 fn parse_choice(ranked: &[i64], open: &[i64]) -> Result<CohortChoice, String> {
     if open.is_empty() {
@@ -327,7 +375,7 @@ fn parse_choice(ranked: &[i64], open: &[i64]) -> Result<CohortChoice, String> {
     let mut seen = Vec::with_capacity(ranked.len());
     for id in ranked {
         if seen.contains(id) {
-            return Err("Choose each course only once".into());
+            return Err(CHOSEN_TWICE.into());
         }
         seen.push(*id);
     }
@@ -498,6 +546,33 @@ mod tests {
     fn a_tampered_taster_id_is_refused_not_a_panic() {
         let form = JoinForm { taster_session_id: "ten".into(), ..JoinForm::default() };
         assert_eq!(form.parse(&options()).unwrap_err()["taster_session_id"], "Select a taster session from the list");
+    }
+
+    #[test]
+    fn a_course_chosen_twice_is_flagged_on_the_second_choice() {
+        let form = JoinForm {
+            preference: "ranked".into(),
+            choices: vec!["2".into(), "".into(), "2".into()],
+            ..JoinForm::default()
+        };
+        let errors = form.parse(&options()).unwrap_err();
+        assert_eq!(errors["choice_3"], CHOSEN_TWICE);
+        assert!(!errors.contains_key("cohort_preferences"));
+    }
+
+    #[test]
+    fn someone_who_is_not_a_nurse_advocate_is_told_kindly_before_anything_is_stored() {
+        let input = ApplicationInput { nurse_advocate: "no".into(), ..valid() };
+        let errors = NewApplication::parse(&input, &options()).unwrap_err();
+        assert_eq!(errors["nurse_advocate"], NOT_A_NURSE_ADVOCATE);
+        assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn a_stored_answer_reads_as_words() {
+        assert_eq!(nurse_advocate_words("in_training"), "in training");
+        assert_eq!(nurse_advocate_words("yes"), "yes");
+        assert_eq!(nurse_advocate_words("?"), "not given");
     }
 
     #[test]

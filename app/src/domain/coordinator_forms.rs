@@ -42,7 +42,7 @@ fn within_years(day: NaiveDate, what: &str) -> Result<NaiveDate, String> {
         Ok(day)
     } else {
         Err(format!(
-            "Enter {what} between the years {} and {}, like 2026-12-02",
+            "Enter {what} between the years {} and {}, like 27/03/2027",
             SUPPORTED_YEARS.start(),
             SUPPORTED_YEARS.end()
         ))
@@ -53,8 +53,12 @@ fn parse_day(raw: &str, what: &str) -> Result<NaiveDate, String> {
     if raw.trim().is_empty() {
         return Err(format!("Enter {what}"));
     }
-    let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("Enter {what} as a real date, like 2026-12-02"))?;
+    // What a browser's date box posts (2027-03-27), or what its hint says to type where the
+    // browser shows a plain text box (27/03/2027).
+    let day = ["%Y-%m-%d", "%d/%m/%Y"]
+        .iter()
+        .find_map(|format| NaiveDate::parse_from_str(raw.trim(), format).ok())
+        .ok_or_else(|| format!("Enter {what} as a real date, like 27/03/2027"))?;
     within_years(day, what)
 }
 
@@ -221,8 +225,15 @@ impl CohortForm {
         let mut starts = Vec::with_capacity(self.meetings.len());
         for (i, raw) in self.meetings.iter().enumerate() {
             let what = format!("meeting {}", i + 1);
-            let parsed = NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
-                .map_err(|_| format!("Enter {what} as a date and time, like 2027-01-05 10:00"))
+            if raw.trim().is_empty() {
+                errors.insert(format!("meeting_{}", i + 1), format!("Enter the date and time of {what}"));
+                continue;
+            }
+            // What a browser's date-and-time box posts, or the hint's format typed by hand.
+            let parsed = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+                .iter()
+                .find_map(|format| NaiveDateTime::parse_from_str(raw.trim(), format).ok())
+                .ok_or_else(|| format!("Enter {what} as a date and 24-hour time, like 05/01/2027 10:00"))
                 .and_then(|t| within_years(t.date(), &what).map(|_| t));
             match parsed {
                 Ok(t) => starts.push(t),
@@ -306,10 +317,26 @@ mod tests {
     }
 
     #[test]
+    fn a_date_is_taken_as_the_browser_posts_it_or_as_the_hint_says_to_type_it() {
+        assert_eq!(parse_day("2027-03-27", "the date"), parse_day("27/03/2027", "the date"));
+        assert!(parse_day("27/03/2027", "the date").is_ok());
+        assert_eq!(parse_day("  ", "the date").unwrap_err(), "Enter the date");
+        let form = CohortForm {
+            meetings: vec!["2027-01-05T10:00".into(), "12/01/2027 10:00".into(), "2027-01-19 10:00".into(), "".into()],
+            ..CohortForm::default()
+        };
+        let errors = form.parse_edit().unwrap_err();
+        assert!(
+            !errors.contains_key("meeting_1") && !errors.contains_key("meeting_2") && !errors.contains_key("meeting_3")
+        );
+        assert_eq!(errors["meeting_4"], "Enter the date and time of meeting 4");
+    }
+
+    #[test]
     fn an_impossible_date_or_time_is_refused() {
         let form = TasterForm { date: "2026-02-30".into(), start: "25:00".into(), ..taster() };
         let errors = form.parse().unwrap_err();
-        assert!(errors["date"].contains("like 2026-12-02"));
+        assert!(errors["date"].contains("like 27/03/2027"));
         assert!(errors["start"].contains("like 16:00"));
     }
 
@@ -343,13 +370,17 @@ mod tests {
 
     #[test]
     fn dates_outside_the_years_a_course_is_planned_in_are_field_errors() {
-        for date in ["9999-12-31", "262143-12-31", "+262143-12-31", "-0001-01-01", "-262144-01-01", "1999-12-31", "2101-01-01"]
+        for date in
+            ["9999-12-31", "262143-12-31", "+262143-12-31", "-0001-01-01", "-262144-01-01", "1999-12-31", "2101-01-01"]
         {
             let errors = TasterForm { date: date.into(), ..taster() }.parse().unwrap_err();
             // chrono reads some of these as dates (refused by year) and not others (refused as
             // no date): either way a field error, never a panic.
             let message = &errors["date"];
-            assert!(message.contains("between the years 2000 and 2100") || message.contains("real date"), "{date}: {errors:?}");
+            assert!(
+                message.contains("between the years 2000 and 2100") || message.contains("real date"),
+                "{date}: {errors:?}"
+            );
             let errors = CohortForm { first_date: date.into(), ..cohort() }.parse_new().unwrap_err();
             assert!(errors.contains_key("first_date"), "{date}: {errors:?}");
         }

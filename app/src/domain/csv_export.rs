@@ -2,6 +2,9 @@
 //! cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage
 //! return) neutralised with a leading apostrophe. Server only.
 
+/// Put first in a file, it tells Excel the file is UTF-8.
+pub const BYTE_ORDER_MARK: &str = "\u{FEFF}";
+
 /// A cell a spreadsheet will show as text, never run.
 pub fn neutralise(cell: &str) -> String {
     match cell.chars().next() {

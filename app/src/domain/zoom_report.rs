@@ -24,6 +24,10 @@ pub struct Report {
     pub attendees: Vec<Attendee>,
     /// Participant rows read (before merging, host rows included).
     pub rows: usize,
+    /// The meeting's ID (digits only), when the export has its meeting block.
+    pub meeting_id: Option<String>,
+    /// The SHA-256 of the file's bytes, to recognise the same file uploaded twice.
+    pub digest: String,
 }
 
 /// Why a file is not a participant report, in words for the coordinator.
@@ -55,13 +59,20 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
 
     // The host, from the meeting block ("User Email" of the meeting), when it is there.
     let mut host_email = None;
+    let mut meeting_id = None;
     let mut header_at = None;
     for (i, record) in records.iter().enumerate() {
         let cells: Vec<String> = record.iter().map(normalise_header).collect();
         let has = |names: &[&str]| cells.iter().position(|c| names.contains(&c.as_str()));
-        if has(&["meeting id"]).is_some() {
-            if let (Some(email_col), Some(next)) = (has(&["user email"]), records.get(i + 1)) {
-                host_email = next.get(email_col).map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
+        if let Some(id_col) = has(&["meeting id"]) {
+            if let Some(next) = records.get(i + 1) {
+                meeting_id = next
+                    .get(id_col)
+                    .map(|id| id.chars().filter(char::is_ascii_digit).collect::<String>())
+                    .filter(|id| !id.is_empty());
+                if let Some(email_col) = has(&["user email"]) {
+                    host_email = next.get(email_col).map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
+                }
             }
             continue;
         }
@@ -109,7 +120,11 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
     }
     let mut attendees: Vec<Attendee> = merged.into_values().collect();
     attendees.sort_by_cached_key(|a| a.name.to_lowercase());
-    Ok(Report { attendees, rows })
+    let digest = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    Ok(Report { attendees, rows, meeting_id, digest })
 }
 
 /// "Grace Adeyemi (Grace A.)" → "Grace Adeyemi": Zoom adds the original name in brackets when
@@ -138,6 +153,9 @@ mod tests {
     #[test]
     fn the_export_with_meeting_data_is_read_past_its_byte_order_mark_and_meeting_block() {
         let report = parse(&fixture("participants-with-meeting-header.csv")).unwrap();
+        assert_eq!(report.meeting_id.as_deref(), Some("91273431323"));
+        assert_eq!(report.digest.len(), 64);
+        assert_eq!(parse(&fixture("participants-only.csv")).unwrap().meeting_id, None);
         assert_eq!(report.rows, 9);
         // The host is left out; Tom O'Neill's two rows become one of 58 minutes.
         assert!(report.attendees.iter().all(|a| !a.name.starts_with("Course Team")));

@@ -16,6 +16,8 @@ pub struct JoinPageData {
     pub tasters: Vec<TasterSession>,
     /// The submitted form and its errors, when the server sends it back.
     pub draft: Option<JoinDraft>,
+    /// The course team's address, for those the form cannot take.
+    pub contact_email: String,
 }
 
 impl JoinPageData {
@@ -42,7 +44,8 @@ pub struct JoinDraft {
 pub async fn get_join_page() -> Result<JoinPageData, AppError> {
     let state = crate::state::app_state()?;
     let (cohorts, tasters) = form_choices(&state.store, chrono::Utc::now()).await?;
-    Ok(JoinPageData { cohorts, tasters, draft: use_context::<JoinDraft>() })
+    let contact_email = crate::state::app_state()?.mail.contact_email;
+    Ok(JoinPageData { cohorts, tasters, draft: use_context::<JoinDraft>(), contact_email })
 }
 
 /// An application's current status, by its private token.

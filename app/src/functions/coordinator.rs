@@ -4,7 +4,7 @@
 use crate::domain::coordinator_forms::{CohortForm, TasterForm};
 use crate::errors::{AppError, FieldErrors};
 use crate::models::{
-    ApplicationDetail, ApplicationFilter, ApplicationRow, AuditRow, CohortAdmin, CoordinatorUser, Dashboard,
+    ApplicationDetail, ApplicationFilter, ApplicationRow, CohortAdmin, CoordinatorUser, Dashboard,
     ImportDetail, ImportSummary, TasterAdmin, TasterSession,
 };
 use leptos::prelude::*;
@@ -154,14 +154,36 @@ pub struct ApplicationPageData {
     pub detail: ApplicationDetail,
     /// Sessions that have started, to confirm attendance at.
     pub tasters: Vec<TasterSession>,
-    /// Open cohorts with a free place, to move an allocated applicant to.
+    /// The other open cohorts of the same intake with a free place, to move an allocated
+    /// applicant to (see [`move_targets`]).
     pub move_targets: Vec<(i64, String, i64)>,
     /// A problem with the last action, if any.
     pub problem: Option<String>,
     /// The emails sent about it, newest first.
     pub emails: Vec<crate::models::EmailRow>,
+    /// The course team's notes on it, oldest first.
+    pub notes: Vec<crate::models::ApplicationNote>,
     /// Whether the coordinator is an admin (who may erase the applicant's data).
     pub admin: bool,
+}
+
+/// Where an application in `from` can move: another open cohort of the same intake with a
+/// free place, as (id, name, places left).
+pub fn move_targets(
+    from: Option<&crate::models::Cohort>,
+    cohorts: Vec<crate::models::Cohort>,
+) -> Vec<(i64, String, i64)> {
+    let Some(from) = from else { return Vec::new() };
+    cohorts
+        .into_iter()
+        .filter(|c| {
+            c.id != from.id
+                && c.intake == from.intake
+                && c.status == crate::models::CohortStatus::Open
+                && c.places_remaining > 0
+        })
+        .map(|c| (c.id, c.name, c.places_remaining))
+        .collect()
 }
 
 /// A problem with a coordinator's action, shown on the page it came back to.
@@ -180,15 +202,12 @@ pub async fn get_application(id: i64) -> Result<ApplicationPageData, AppError> {
     let viewed = crate::store::privacy::Access::ViewApplication;
     store.log_access(me.id, viewed, Some(&detail.row.reference), chrono::Utc::now()).await?;
     let tasters = store.attended_tasters(chrono::Utc::now()).await?;
-    let move_targets = store
-        .cohorts_admin()
-        .await?
-        .into_iter()
-        .filter(|c| c.cohort.status == crate::models::CohortStatus::Open && c.cohort.places_remaining > 0)
-        .map(|c| (c.cohort.id, c.cohort.name, c.cohort.places_remaining))
-        .collect();
+    let cohorts: Vec<crate::models::Cohort> = store.cohorts_admin().await?.into_iter().map(|c| c.cohort).collect();
+    let move_targets = move_targets(detail.status.cohort.as_ref(), cohorts);
     let emails = store.application_emails(id).await?;
+    let notes = store.notes(id).await?;
     Ok(ApplicationPageData {
+        notes,
         detail,
         tasters,
         move_targets,
@@ -231,10 +250,9 @@ pub async fn get_import(id: i64) -> Result<ImportDetail, AppError> {
 
 /// The audit log, 100 entries a page (admins only).
 #[server(endpoint = "coordinator/audit")]
-pub async fn get_audit(page: i64) -> Result<Vec<AuditRow>, AppError> {
+pub async fn get_audit(filter: crate::models::AuditFilter) -> Result<(Vec<crate::models::HistoryLine>, bool), AppError> {
     crate::state::require(crate::models::Role::Admin).await?;
-    let page = page.max(0);
-    crate::state::app_state()?.store.audit_log(100, page * 100).await
+    crate::state::app_state()?.store.history(&filter).await
 }
 
 /// One coordinator account, as admins see it.
@@ -348,8 +366,12 @@ pub struct WritePageData {
 pub async fn get_write_page() -> Result<WritePageData, AppError> {
     crate::state::require(crate::models::Role::Coordinator).await?;
     let store = crate::state::app_state()?.store;
-    let cohorts =
-        store.cohorts_admin().await?.into_iter().map(|c| (c.cohort.id, c.cohort.name, c.allocated, c.waiting)).collect();
+    let cohorts = store
+        .cohorts_admin()
+        .await?
+        .into_iter()
+        .map(|c| (c.cohort.id, c.cohort.name, c.allocated, c.waiting))
+        .collect();
     Ok(WritePageData { cohorts, draft: use_context::<GroupMessageDraft>() })
 }
 
@@ -426,4 +448,36 @@ pub async fn get_access_log(page: i64) -> Result<Vec<AccessRow>, AppError> {
             reference,
         })
         .collect())
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::move_targets;
+    use crate::models::{Cohort, CohortStatus};
+
+    fn cohort(id: i64, intake: &str, status: CohortStatus, left: i64) -> Cohort {
+        Cohort {
+            id,
+            name: format!("Cohort {id}"),
+            intake: intake.into(),
+            capacity: 10,
+            places_remaining: left,
+            status,
+            meetings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_other_open_cohorts_of_the_same_intake_with_a_free_place_are_offered() {
+        let from = cohort(1, "2027-01", CohortStatus::Open, 0);
+        let all = vec![
+            from.clone(),
+            cohort(2, "2027-01", CohortStatus::Open, 3),
+            cohort(3, "2027-01", CohortStatus::Open, 0),
+            cohort(4, "2027-01", CohortStatus::Closed, 5),
+            cohort(5, "2027-09", CohortStatus::Open, 5),
+        ];
+        assert_eq!(move_targets(Some(&from), all.clone()), vec![(2, "Cohort 2".to_string(), 3)]);
+        assert!(move_targets(None, all).is_empty());
+    }
 }

@@ -29,6 +29,9 @@ pub struct Settings {
     pub organisation: String,
     /// Where emails are written as files, when they are (so erasure can delete them too).
     pub outbox_dir: Option<std::path::PathBuf>,
+    /// `ENROL_PARENT_URL`: the provider's page the course page links back to ("Mindfulness-based
+    /// courses for nurse advocates"), if any.
+    pub parent_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -41,6 +44,7 @@ impl Default for Settings {
             offer_window: Duration::hours(crate::domain::allocation::DEFAULT_OFFER_WINDOW_HOURS),
             organisation: "The Compassionate leadership course team".into(),
             outbox_dir: None,
+            parent_url: None,
         }
     }
 }

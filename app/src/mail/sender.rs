@@ -52,22 +52,48 @@ pub fn next_attempt(first: Duration, attempts: i64, now: DateTime<Utc>) -> DateT
     now + doubled.min(LONGEST_WAIT)
 }
 
-/// Delivers the outbox until the store closes: at once after each committed change, and
-/// every `poll` for messages whose next attempt has come.
+/// A change is followed by a quiet moment this long before emails go out…
+const QUIET: std::time::Duration = std::time::Duration::from_millis(250);
+/// …unless changes keep coming for this long: then a batch goes out anyway.
+const BUSIEST_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Delivers the outbox until the store closes: soon after each committed change, and every
+/// `poll` for messages whose next attempt has come. While changes come in a burst (a rush of
+/// applications), it waits for a quiet moment, at most [`BUSIEST_WAIT`] between batches, so
+/// that putting emails together does not take the CPU from the applications themselves.
 pub async fn run(store: Store, transport: Transport, settings: Settings, sender: SenderSettings) {
     let mut changes = store.changes();
     loop {
         match deliver_due(&store, &transport, &settings, &sender).await {
             Ok(0) => {}
-            Ok(_) => continue,
+            Ok(_) => {
+                if !quiet_moment(&mut changes).await {
+                    return;
+                }
+                continue;
+            }
             Err(crate::errors::AppError::Unavailable) if store.is_closed() => return,
             Err(error) => tracing::warn!(%error, "could not deliver the outbox this time"),
         }
         tokio::select! {
-            changed = changes.changed() => if changed.is_err() { return },
+            changed = changes.changed() => if changed.is_err() || !quiet_moment(&mut changes).await { return },
             () = tokio::time::sleep(sender.poll) => {}
         }
     }
+}
+
+/// Waits until no change has come for [`QUIET`], or [`BUSIEST_WAIT`] has passed; false when
+/// the store has closed.
+async fn quiet_moment(changes: &mut tokio::sync::watch::Receiver<u64>) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < BUSIEST_WAIT {
+        match tokio::time::timeout(QUIET, changes.changed()).await {
+            Err(_) => return true,
+            Ok(Err(_)) => return false,
+            Ok(Ok(())) => {}
+        }
+    }
+    true
 }
 
 /// Takes up one batch of due messages and delivers it; returns how many were taken up.

@@ -103,6 +103,7 @@ fn CourseContent(course: Course, upcoming_tasters: Vec<TasterSession>) -> impl I
         </nav>
 
         {sections}
+        <crate::components::contact::ParentPageLink />
     }
 }
 

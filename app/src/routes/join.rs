@@ -6,12 +6,12 @@ use crate::components::error_summary::{ErrorSummary, SummaryLine};
 use crate::components::fields::{ErrorMessage, Radios, Select, TextArea, TextInput};
 use crate::components::load_error::LoadError;
 use crate::components::places::{live_figures, PlacesLeft};
-use crate::domain::application::{JoinForm, NurseAdvocate, FIELD_ORDER};
+use crate::components::title::Title;
+use crate::domain::application::{JoinForm, NurseAdvocate, FIELD_ORDER, NOT_A_NURSE_ADVOCATE};
 use crate::errors::FieldErrors;
 use crate::functions::applications::{get_join_page, JoinPageData};
 use crate::models::Cohort;
 use leptos::prelude::*;
-use crate::components::title::Title;
 
 const TITLE: &str = "Apply for a place – Compassionate leadership";
 
@@ -67,14 +67,20 @@ fn anchor(field: &str, form: &JoinForm) -> String {
 
 /// The summary's lines in the order the fields appear on the form.
 fn summary_lines(errors: &FieldErrors, form: &JoinForm) -> Vec<SummaryLine> {
-    let mut lines: Vec<SummaryLine> = FIELD_ORDER
-        .iter()
-        .filter_map(|field| errors.get(*field).map(|message| (anchor(field, form), message.clone())))
-        .collect();
+    let is_choice = |field: &str| field.starts_with("choice_");
+    let mut lines: Vec<SummaryLine> = Vec::new();
+    for field in FIELD_ORDER {
+        if let Some(message) = errors.get(field) {
+            lines.push((anchor(field, form), message.clone()));
+        }
+        if field == "cohort_preferences" {
+            lines.extend(errors.iter().filter(|(f, _)| is_choice(f)).map(|(f, m)| (anchor(f, form), m.clone())));
+        }
+    }
     lines.extend(
         errors
             .iter()
-            .filter(|(field, _)| !FIELD_ORDER.contains(&field.as_str()))
+            .filter(|(field, _)| !FIELD_ORDER.contains(&field.as_str()) && !is_choice(field))
             .map(|(f, m)| (anchor(f, form), m.clone())),
     );
     lines
@@ -91,6 +97,17 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
     let submitted = RwSignal::new(draft.form.clone());
     let lines = Signal::derive(move || summary_lines(&errors.get(), &submitted.get()));
     let error = move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+    // Someone who is not a nurse advocate is told where to ask, with the course team's address.
+    let contact = data.contact_email.clone();
+    let nurse_advocate_error = Signal::derive(move || {
+        errors.with(|e| e.get("nurse_advocate").cloned()).map(|message| {
+            if message == NOT_A_NURSE_ADVOCATE && !contact.is_empty() {
+                format!("{message}: email {contact}")
+            } else {
+                message
+            }
+        })
+    });
     // The server sets the title for what it rendered; the browser keeps it in step with its own checks.
     Effect::new(move |previous: Option<bool>| {
         let failed = !errors.with(FieldErrors::is_empty);
@@ -145,7 +162,7 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
                         .flatten()
                 })
             } else {
-                Signal::derive(|| None)
+                Signal::derive(move || errors.with(|e| e.get(&format!("choice_{rank}")).cloned()))
             };
             let id: &'static str =
                 ["choice-1", "choice-2", "choice-3", "choice-4", "choice-5", "choice-6", "choice-7", "choice-8", "choice-9"]
@@ -219,7 +236,7 @@ fn JoinFormView(data: JoinPageData) -> impl IntoView {
                 hint="Courses are free for nurse advocates (professional nurse advocates, PNAs)."
                 options=nurse_options
                 selected=form.nurse_advocate.clone()
-                error=error("nurse_advocate")
+                error=nurse_advocate_error
             />
 
             <h2>"Taster session"</h2>
@@ -352,6 +369,19 @@ mod tests {
         let lines = summary_lines(&errors, &JoinForm::default());
         let anchors: Vec<&str> = lines.iter().map(|(a, _)| a.as_str()).collect();
         assert_eq!(anchors, ["name", "job-title", "consent"]);
+    }
+
+    #[test]
+    fn a_repeated_choice_sits_in_the_summary_where_the_choices_are() {
+        let errors: FieldErrors = [
+            ("access_needs".to_string(), "Shorter".to_string()),
+            ("choice_2".to_string(), "Choose each course only once".to_string()),
+            ("name".to_string(), "Enter your full name".to_string()),
+        ]
+        .into();
+        let lines = summary_lines(&errors, &JoinForm::default());
+        let anchors: Vec<&str> = lines.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(anchors, ["name", "choice-2", "access-needs"]);
     }
 
     #[test]

@@ -6,12 +6,12 @@
 use crate::components::load_error::LoadError;
 use crate::components::outcome::{outcome_sentence, NextSteps};
 use crate::components::places::{use_live_refresh, PlacesPanel};
+use crate::components::title::Title;
 use crate::domain::allocation::AllocationState;
 use crate::errors::AppError;
 use crate::functions::applications::{get_application_status, get_find_link_page};
 use crate::models::ApplicationStatus;
 use leptos::prelude::*;
-use crate::components::title::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Loads the application named by the `token` route parameter and renders `body` with it.
@@ -118,11 +118,14 @@ pub fn StatusPage() -> impl IntoView {
     with_status("Your application – Compassionate leadership", move |status| {
         let done = query.read_untracked().get("done").unwrap_or_default();
         let token = status.status_token.clone();
+        // The places left matter only to someone still waiting for one; to someone holding
+        // an offer or a place, "Full" would read as bad news about their own place.
+        let still_waiting = matches!(status.state, AllocationState::Waiting | AllocationState::AwaitingAttendance);
         let html = status_html(status);
         view! {
             <ActionBanner done />
             <LiveStatus token html />
-            <PlacesPanel />
+            {still_waiting.then(|| view! { <PlacesPanel /> })}
         }
     })
 }
@@ -160,8 +163,8 @@ fn StatusBody(status: ApplicationStatus) -> impl IntoView {
             let token = token.clone();
             view! {
                 <form method="post" action=format!("/status/{token}/accept") class="button-group">
-                    <button type="submit" class="button">"Accept the place"</button>
-                    <a class="button button--secondary" href=format!("/status/{token}/decline")>"Decline the place"</a>
+                    <button type="submit" class="button">"Accept this place"</button>
+                    <a class="button button--secondary" href=format!("/status/{token}/decline")>"Decline this place"</a>
                 </form>
             }
         })}
@@ -174,11 +177,17 @@ fn StatusBody(status: ApplicationStatus) -> impl IntoView {
                 </p>
             }
         })}
-        <NextSteps status=status.clone() />
+        <NextSteps status=status.clone() on_status_page=true />
         {state.can_withdraw().then(|| {
             let token = token.clone();
+            let what_it_does = match state {
+                AllocationState::Offered => "Withdrawing ends your whole application: the offered place goes to the next person and you leave every waiting list. To turn down only this place, decline it instead.",
+                AllocationState::Allocated => "Withdrawing gives up your place: it is offered to the next person on the waiting list.",
+                _ => "Withdrawing takes you off every waiting list. You could apply again later, but you would join at the back.",
+            };
             view! {
                 <h2>"If you can no longer take part"</h2>
+                <p>{what_it_does}</p>
                 <p><a class="link-standalone" href=format!("/status/{token}/withdraw")>"Withdraw your application"</a></p>
             }
         })}
@@ -228,7 +237,11 @@ fn ActionBanner(done: String) -> impl IntoView {
     let (title, text, warning) = match done.as_str() {
         "withdrawn" => ("Application withdrawn", "You have withdrawn your application.", false),
         "accepted" => ("Place accepted", "Your place is confirmed.", false),
-        "declined" => ("Place declined", "The place goes to the next person on its waiting list. This page shows where your application stands now.", false),
+        "declined" => (
+            "Place declined",
+            "The place goes to the next person on its waiting list. This page shows where your application stands now.",
+            false,
+        ),
         "expired" => {
             ("Offer expired", "The offer ended before it was accepted, so the place went to the next person.", true)
         }

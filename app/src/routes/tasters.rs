@@ -54,6 +54,12 @@ fn CalendarView(data: TasterCalendar) -> impl IntoView {
     view! {
         {data.notice.map(|notice| view! { <div class="notice notice--warning" role="status"><p>{notice}</p></div> })}
         <div class="tasters-layout">
+            <section class="tasters-calendar" aria-labelledby="calendar-heading">
+                <h2 id="calendar-heading">"Calendar"</h2>
+                <MonthGrid sessions today month focus selected />
+                <EmptyMonth sessions month next=next_open.clone() />
+                <DaySessions sessions selected now next=next_open />
+            </section>
             <section class="tasters-agenda" aria-labelledby="agenda-heading">
                 <h2 id="agenda-heading">"Upcoming sessions"</h2>
                 {if upcoming.is_empty() {
@@ -78,12 +84,6 @@ fn CalendarView(data: TasterCalendar) -> impl IntoView {
                     <a href="/tasters.ics">"Subscribe to all taster sessions in your calendar app"</a>
                     " (the feed updates when sessions are added or cancelled)."
                 </p>
-            </section>
-            <section class="tasters-calendar" aria-labelledby="calendar-heading">
-                <h2 id="calendar-heading">"Calendar"</h2>
-                <MonthGrid sessions today month focus selected />
-                <EmptyMonth sessions month next=next_open.clone() />
-                <DaySessions sessions selected now next=next_open />
             </section>
         </div>
     }

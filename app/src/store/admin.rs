@@ -10,6 +10,7 @@ use crate::models::{
     ApplicationDetail, ApplicationFilter, ApplicationRow, AttendanceRecord, CohortAdmin, Dashboard, Funnel, TasterAdmin,
 };
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 fn uk_moment(t: DateTime<Utc>) -> String {
     format!("{}, {}", uk_date(t), uk_clock(t))
@@ -31,7 +32,8 @@ pub async fn tasters(db: &Db) -> Result<Vec<TasterAdmin>, AppError> {
             let uk_start = crate::domain::uk_time::in_uk(session.starts_at).format("%H:%M").to_string();
             let (opens, closes) = crate::domain::attendance_code::code_window(session.starts_at, session.ends_at);
             let code_window_uk = format!("from {} until {}", uk_moment(opens), uk_moment(closes));
-            TasterAdmin { session, uk_start, attendance_code: code, code_window_uk, attendance_count: count }
+            let ended = session.ends_at < Utc::now();
+            TasterAdmin { session, uk_start, attendance_code: code, code_window_uk, attendance_count: count, ended }
         })
         .collect();
     list.reverse();
@@ -207,5 +209,36 @@ pub async fn dashboard(db: &Db) -> Result<Dashboard, AppError> {
         .filter_map(RowRecord::into_row)
         .collect();
     let emails_failed = super::outbox::failed_count(db).await?;
-    Ok(Dashboard { cohorts, funnel: Funnel { attended, applications, eligible, allocated }, recent, emails_failed })
+    // Outstanding offers, the soonest to lapse first, each with when it lapses.
+    let lapses: HashMap<i64, DateTime<Utc>> =
+        sql("SELECT id, offer_expires_at FROM application WHERE state = 'offered' AND offer_expires_at IS NOT NULL")
+            .fetch_all::<(i64, DateTime<Utc>)>(db)
+            .await?
+            .into_iter()
+            .collect();
+    let offers = sql_assembled(format!("{ROW_SELECT} WHERE a.state = 'offered' ORDER BY a.offer_expires_at, a.id"))
+        .fetch_all::<RowRecord>(db)
+        .await?
+        .into_iter()
+        .filter_map(RowRecord::into_row)
+        .filter_map(|row| lapses.get(&row.id).copied().map(|until| (row, uk_moment(until))))
+        .collect();
+    let awaiting = sql_assembled(format!(
+        "{ROW_SELECT} WHERE a.state = 'awaiting_attendance' ORDER BY a.submitted_at, a.id LIMIT 10"
+    ))
+    .fetch_all::<RowRecord>(db)
+    .await?
+    .into_iter()
+    .filter_map(RowRecord::into_row)
+    .collect();
+    let awaiting_count = sql("SELECT count(*) FROM application WHERE state = 'awaiting_attendance'").scalar(db).await?;
+    Ok(Dashboard {
+        cohorts,
+        funnel: Funnel { attended, applications, eligible, allocated },
+        recent,
+        emails_failed,
+        offers,
+        awaiting,
+        awaiting_count,
+    })
 }

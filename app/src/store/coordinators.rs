@@ -394,30 +394,3 @@ pub async fn record_audit(conn: &mut Conn<'_>, entry: &AuditEntry, now: DateTime
     Ok(())
 }
 
-/// The audit log, newest first.
-pub async fn audit_log(db: &Db, limit: i64, offset: i64) -> Result<Vec<crate::models::AuditRow>, AppError> {
-    let rows: Vec<(i64, DateTime<Utc>, Option<String>, String, String, Option<i64>, Option<String>, Option<String>)> =
-        sql("SELECT a.id, a.at, c.name, a.action, a.subject_type, a.subject_id, a.before_json, a.after_json
-             FROM audit_log a LEFT JOIN coordinator c ON c.id = a.coordinator_id
-             ORDER BY a.id DESC LIMIT $1 OFFSET $2")
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, at, who, action, subject_type, subject_id, before, after)| crate::models::AuditRow {
-            id,
-            at,
-            at_uk: format!("{}, {}", crate::domain::uk_time::uk_date(at), crate::domain::uk_time::uk_clock(at)),
-            who: who.unwrap_or_else(|| "(system)".into()),
-            action,
-            subject: match subject_id {
-                Some(id) => format!("{subject_type} {id}"),
-                None => subject_type,
-            },
-            before: before.unwrap_or_default(),
-            after: after.unwrap_or_default(),
-        })
-        .collect())
-}

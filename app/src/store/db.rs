@@ -6,6 +6,7 @@
 //! [`Dialect`]. Rows decode into any type that both databases' rows decode into
 //! ([`Record`]): `sqlx::FromRow` structs and tuples of plain values.
 
+pub use super::rows::Memo;
 use crate::workflow::rows::{Constraint, Taken};
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
@@ -27,8 +28,14 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// One borrowed connection: a pool's, a transaction's or the writer's.
-pub enum Conn<'c> {
+/// One borrowed connection: a pool's, a transaction's or the writer's. The writer's also
+/// carries its batch's [`Memo`].
+pub struct Conn<'c> {
+    link: Link<'c>,
+    memo: Option<&'c mut Memo>,
+}
+
+enum Link<'c> {
     Sqlite(&'c mut SqliteConnection),
     Postgres(&'c mut PgConnection),
 }
@@ -64,9 +71,9 @@ impl<'e> From<&'e Db> for On<'e> {
 
 impl<'e> From<&'e mut Conn<'_>> for On<'e> {
     fn from(conn: &'e mut Conn<'_>) -> Self {
-        match conn {
-            Conn::Sqlite(c) => On::Sqlite(c),
-            Conn::Postgres(c) => On::Postgres(c),
+        match &mut conn.link {
+            Link::Sqlite(c) => On::Sqlite(c),
+            Link::Postgres(c) => On::Postgres(c),
         }
     }
 }
@@ -128,8 +135,8 @@ impl PooledConn {
     /// The connection, to run statements on.
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            PooledConn::Sqlite(c) => Conn::Sqlite(c),
-            PooledConn::Postgres(c) => Conn::Postgres(c),
+            PooledConn::Sqlite(c) => Conn::sqlite(c),
+            PooledConn::Postgres(c) => Conn::postgres(c),
         }
     }
 }
@@ -138,8 +145,8 @@ impl Tx {
     /// The transaction's connection, to run statements on.
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(tx) => Conn::Sqlite(tx),
-            Tx::Postgres(tx) => Conn::Postgres(tx),
+            Tx::Sqlite(tx) => Conn::sqlite(tx),
+            Tx::Postgres(tx) => Conn::postgres(tx),
         }
     }
 
@@ -152,56 +159,66 @@ impl Tx {
     }
 }
 
-impl Conn<'_> {
+impl<'c> Conn<'c> {
+    /// A SQLite connection, without a memo.
+    pub fn sqlite(conn: &'c mut SqliteConnection) -> Self {
+        Self { link: Link::Sqlite(conn), memo: None }
+    }
+
+    /// A PostgreSQL connection, without a memo.
+    pub fn postgres(conn: &'c mut PgConnection) -> Self {
+        Self { link: Link::Postgres(conn), memo: None }
+    }
+
     /// The database this connection reaches.
     pub fn dialect(&self) -> Dialect {
-        match self {
-            Conn::Sqlite(_) => Dialect::Sqlite,
-            Conn::Postgres(_) => Dialect::Postgres,
+        match self.link {
+            Link::Sqlite(_) => Dialect::Sqlite,
+            Link::Postgres(_) => Dialect::Postgres,
         }
     }
 
-    /// The same connection, borrowed again for a call that takes it by value.
+    /// The same connection (and memo), borrowed again for a call that takes it by value.
     pub fn reborrow(&mut self) -> Conn<'_> {
-        match self {
-            Conn::Sqlite(c) => Conn::Sqlite(c),
-            Conn::Postgres(c) => Conn::Postgres(c),
-        }
+        let link = match &mut self.link {
+            Link::Sqlite(c) => Link::Sqlite(c),
+            Link::Postgres(c) => Link::Postgres(c),
+        };
+        Conn { link, memo: self.memo.as_deref_mut() }
+    }
+
+    /// The same connection, with `memo` (the writer gives each job its batch's memo).
+    pub fn with_memo<'m>(&'m mut self, memo: &'m mut Memo) -> Conn<'m> {
+        let mut conn = self.reborrow();
+        conn.memo = Some(memo);
+        conn
+    }
+
+    /// What this connection's batch has read and kept (only the writer's has one).
+    pub fn memo(&mut self) -> Option<&mut Memo> {
+        self.memo.as_deref_mut()
     }
 
     /// Runs statements without parameters, separated by semicolons (transaction control).
     pub async fn batch(&mut self, statements: &'static str) -> Result<(), sqlx::Error> {
-        match self {
-            Conn::Sqlite(c) => sqlx::raw_sql(statements).execute(&mut **c).await.map(drop),
-            Conn::Postgres(c) => sqlx::raw_sql(statements).execute(&mut **c).await.map(drop),
+        match &mut self.link {
+            Link::Sqlite(c) => sqlx::raw_sql(statements).execute(&mut **c).await.map(drop),
+            Link::Postgres(c) => sqlx::raw_sql(statements).execute(&mut **c).await.map(drop),
         }
     }
 
-    /// Runs an insert that a uniqueness rule may refuse, inside a transaction: a refusal is
-    /// [`Taken`] with the rule's name, and the transaction carries on. (PostgreSQL ends a
-    /// transaction at its first error, so there the insert runs inside a savepoint.)
-    pub async fn attempt<T: Record>(&mut self, insert: Sql) -> Result<Result<T, Taken>, sqlx::Error> {
-        let guarded = self.dialect() == Dialect::Postgres;
-        if guarded {
-            self.batch("SAVEPOINT attempt").await?;
-        }
-        let result = insert.fetch_one::<T>(&mut *self).await;
-        let outcome = match result {
+    /// Runs an insert or update that a uniqueness rule may refuse: a refusal is [`Taken`] with
+    /// the rule's name. After a refusal the step must end (PostgreSQL takes no more statements
+    /// in a transaction after an error; the writer rolls the step back to its savepoint), which
+    /// every workflow step does: a [`Taken`] is always its answer.
+    pub async fn attempt<T: Record>(&mut self, statement: Sql) -> Result<Result<T, Taken>, sqlx::Error> {
+        match statement.fetch_one::<T>(&mut *self).await {
             Ok(value) => Ok(Ok(value)),
             Err(error) => match taken(&error) {
                 Some(taken) => Ok(Err(taken)),
                 None => Err(error),
             },
-        };
-        if guarded {
-            let end = if matches!(outcome, Ok(Ok(_))) {
-                "RELEASE SAVEPOINT attempt"
-            } else {
-                "ROLLBACK TO SAVEPOINT attempt"
-            };
-            self.batch(end).await?;
         }
-        outcome
     }
 }
 

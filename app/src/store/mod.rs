@@ -14,7 +14,10 @@ mod coordinators;
 mod course;
 pub mod db;
 mod events;
+pub mod export;
+pub mod history;
 mod limits;
+pub mod notes;
 pub mod outbox;
 mod postgres;
 pub mod privacy;
@@ -37,7 +40,7 @@ use crate::auth::limits::{Failures, Policy};
 use crate::domain::application::FormOptions;
 use crate::errors::AppError;
 use crate::models::{
-    ApplicationDetail, ApplicationFilter, ApplicationRow, ApplicationStatus, AuditRow, Cohort, CohortAdmin,
+    ApplicationDetail, ApplicationFilter, ApplicationRow, ApplicationStatus, Cohort, CohortAdmin,
     CoordinatorUser, Course, Dashboard, ImportDetail, ImportSummary, PlacesFigure, Role, TasterAdmin, TasterSession,
 };
 use crate::workflow::{Actor, Recorded};
@@ -499,11 +502,6 @@ impl Store {
         coordinators::change_password(&self.db, id, password_hash, keep_session, Utc::now()).await
     }
 
-    /// The audit log, newest first.
-    pub async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditRow>, AppError> {
-        coordinators::audit_log(&self.db, limit, offset).await
-    }
-
     /// Every taster session with its attendance code (coordinators only), newest first.
     pub async fn tasters_admin(&self) -> Result<Vec<TasterAdmin>, AppError> {
         admin::tasters(&self.db).await
@@ -522,6 +520,21 @@ impl Store {
     /// The applications table.
     pub async fn applications(&self, filter: &ApplicationFilter) -> Result<Vec<ApplicationRow>, AppError> {
         admin::applications(&self.db, filter).await
+    }
+
+    /// The applications `filter` selects, as the CSV export's rows (see `export::HEADER`).
+    pub async fn applications_export(&self, filter: &ApplicationFilter) -> Result<Vec<Vec<String>>, AppError> {
+        export::applications(&self.db, filter).await
+    }
+
+    /// A page of the readable audit log (coordinators' actions, applicants' and enrol's).
+    pub async fn history(&self, filter: &crate::models::AuditFilter) -> Result<(Vec<crate::models::HistoryLine>, bool), AppError> {
+        history::history(&self.db, filter).await
+    }
+
+    /// An application's notes, oldest first.
+    pub async fn notes(&self, application_id: i64) -> Result<Vec<crate::models::ApplicationNote>, AppError> {
+        notes::list(&self.db, application_id).await
     }
 
     /// Everything about one application.

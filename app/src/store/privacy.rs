@@ -30,6 +30,7 @@ pub struct PersonalData {
     pub zoom_reports: Section,
     pub queue_history: Section,
     pub emails: Section,
+    pub notes: Section,
     pub audit_log: Section,
 }
 
@@ -111,6 +112,13 @@ pub async fn export(db: &Db, id: i64, now: DateTime<Utc>) -> Result<Option<Perso
             .bind(id)
             .fetch_all(&mut conn)
             .await?;
+    let notes: Vec<(DateTime<Utc>, String, String)> = sql(
+        "SELECT n.created_at, c.name, n.body FROM application_note n JOIN coordinator c ON c.id = n.coordinator_id
+         WHERE n.application_id = $1 ORDER BY n.created_at, n.id",
+    )
+    .bind(id)
+    .fetch_all(&mut conn)
+    .await?;
     let audit: Vec<(DateTime<Utc>, Option<String>, String, Option<String>, Option<String>)> =
         sql("SELECT l.at, c.name, l.action, l.before_json, l.after_json FROM audit_log l
          LEFT JOIN coordinator c ON c.id = l.coordinator_id
@@ -185,6 +193,12 @@ pub async fn export(db: &Db, id: i64, now: DateTime<Utc>) -> Result<Option<Perso
                         json!({ "queued_at": queued, "kind": kind, "delivery": state, "sent_at": sent })
                     })
                     .collect(),
+            ),
+        },
+        notes: Section {
+            explanation: "Notes the course team wrote about your application, and who wrote each.",
+            data: Value::Array(
+                notes.into_iter().map(|(at, by, body)| json!({ "at": at, "by": by, "note": body })).collect(),
             ),
         },
         audit_log: Section {

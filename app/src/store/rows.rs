@@ -3,20 +3,95 @@
 //! transaction, which holds the write lock from its start (see `writer.rs`), so nothing else
 //! writes between a step's reads and its writes.
 
-use super::db::{sql, sql_assembled, Conn};
+use super::db::{sql, sql_assembled, Arg, Conn, Dialect, Sql};
 use crate::domain::allocation::{AllocationState, CohortPlaces};
 use crate::errors::AppError;
 use crate::models::{CohortStatus, MessageKind, TasterStatus};
-use crate::workflow::rows::{
-    Allocation, ApplicationRow, AttendanceSource, Audience, NewTeamMessage, AttendeeRow, AttendeeState, AuditEntry, CohortName, CohortRow,
-    CohortUpdate, Hold, Key, NewApplicationRow, NewCohort, NewTaster, OpenPlaces, Rows, Taken, TasterChange, TasterRow,
-};
 use crate::workflow::messages::Outgoing;
+use crate::workflow::rows::{
+    Allocation, ApplicationRow, AttendanceSource, AttendeeRow, AttendeeState, Audience, AuditEntry, CohortName,
+    CohortRow, CohortUpdate, Hold, Key, NewApplicationRow, NewCohort, NewTaster, NewTeamMessage, OpenPlaces, Rows,
+    Taken, TasterChange, TasterRow,
+};
 use crate::workflow::Event;
 use chrono::{DateTime, Utc};
 
 /// The row operations over one connection (the writer's, or a reader's for views).
 pub struct SqlRows<'c>(pub Conn<'c>);
+
+/// What one batch of the writer has read of the open places, kept in step with its own writes.
+///
+/// Every submission reads the open cohorts of its intake with how many wait for each, and the
+/// session its attendance code belongs to: a query whose cost grows with the waiting list. In
+/// a rush of applications most steps of a batch only add applications and take places, so the
+/// batch reads once and keeps the answer: a place taken, or an application that waits, is
+/// counted in it as it is written; any other change forgets it. The writer holds the lock for
+/// the whole batch, so nothing else changes these rows meanwhile, and a step that fails leaves
+/// the memo as it found it (`writer.rs`).
+#[derive(Clone, Debug, Default)]
+pub struct Memo {
+    /// The intake asked for, and what was read for it (without a code's session).
+    places: Option<(Option<String>, OpenPlaces)>,
+    /// Attendance code keys read, and the scheduled session each belongs to.
+    codes: Vec<(String, Option<(i64, DateTime<Utc>, DateTime<Utc>)>)>,
+    /// An application written as waiting (and its intake) whose ranked choices are still to come.
+    awaiting_choices: Option<(i64, String)>,
+}
+
+impl Memo {
+    fn open_places(&self, intake: Option<&str>, code_key: Option<&str>) -> Option<OpenPlaces> {
+        let (asked, open) = self.places.as_ref()?;
+        if asked.as_deref() != intake {
+            return None;
+        }
+        let code_session = match code_key {
+            None => None,
+            Some(key) => self.codes.iter().find(|(k, _)| k == key)?.1,
+        };
+        Some(OpenPlaces { code_session, ..open.clone() })
+    }
+
+    fn remember(&mut self, intake: Option<&str>, code_key: Option<&str>, open: &OpenPlaces) {
+        self.places = Some((intake.map(str::to_string), OpenPlaces { code_session: None, ..open.clone() }));
+        if let Some(key) = code_key {
+            self.codes.retain(|(k, _)| k != key);
+            self.codes.push((key.to_string(), open.code_session));
+        }
+    }
+
+    fn took(&mut self, cohort_id: i64, hold: Hold) {
+        if let Some((_, open)) = &mut self.places {
+            for place in open.places.iter_mut().filter(|p| p.id == cohort_id) {
+                match hold {
+                    Hold::Allocation => place.allocated += 1,
+                    Hold::Offer => place.offered += 1,
+                }
+            }
+        }
+    }
+
+    /// One more application waits for each of `cohorts` (every open cohort of the intake when none).
+    fn waits(&mut self, intake: &str, cohorts: Option<&[i64]>) {
+        if let Some((_, open)) = &mut self.places {
+            if open.intake.as_deref() != Some(intake) {
+                self.places = None;
+                return;
+            }
+            for (cohort, waiting) in open.waiting.iter_mut() {
+                if cohorts.is_none_or(|chosen| chosen.contains(cohort)) {
+                    *waiting += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Forgets the writer's memo: a change it does not follow was made.
+fn forget(conn: &mut Conn<'_>) {
+    if let Some(memo) = conn.memo() {
+        *memo = Memo::default();
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct StoredApplication {
@@ -97,6 +172,117 @@ async fn insert_meetings(
     Ok(())
 }
 
+/// A multi-row insert of events, its parameters numbered from `from`, and their values.
+fn event_insert(events: &[Event], at: DateTime<Utc>, from: usize) -> Result<(String, Vec<Arg>), AppError> {
+    let values: Vec<String> = (0..events.len())
+        .map(|i| {
+            let p = from + 4 * i;
+            format!("(${p}, ${}, ${}, ${})", p + 1, p + 2, p + 3)
+        })
+        .collect();
+    let mut binds = Vec::with_capacity(events.len() * 4);
+    for event in events {
+        let data = serde_json::to_string(event).map_err(|error| {
+            tracing::error!(%error, "an event could not be written as JSON");
+            AppError::Internal
+        })?;
+        binds.extend([Arg::from(at), event.kind().into(), event.application_id().into(), data.into()]);
+    }
+    Ok((format!("INSERT INTO event (at, kind, application_id, data) VALUES {}", values.join(", ")), binds))
+}
+
+/// A multi-row insert of outbox messages (a message whose `once` key is taken is left out).
+fn outbox_insert(messages: &[Outgoing], at: DateTime<Utc>, from: usize) -> Result<(String, Vec<Arg>), AppError> {
+    let values: Vec<String> = (0..messages.len())
+        .map(|i| {
+            let p = from + 5 * i;
+            format!("(${p}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+        })
+        .collect();
+    let mut binds = Vec::with_capacity(messages.len() * 5);
+    for message in messages {
+        let facts = serde_json::to_string(&message.facts).map_err(|_| AppError::Internal)?;
+        binds.extend([
+            Arg::from(at),
+            message.application_id.into(),
+            message.kind.as_str().into(),
+            facts.into(),
+            message.once.clone().into(),
+        ]);
+    }
+    Ok((
+        format!(
+            "INSERT INTO outbox (queued_at, application_id, kind, facts, once_key) VALUES {} ON CONFLICT DO NOTHING",
+            values.join(", ")
+        ),
+        binds,
+    ))
+}
+
+impl SqlRows<'_> {
+    /// The open cohorts of `intake` (or of the current intake), how many wait for each, and
+    /// the session an attendance code belongs to, read from the database.
+    async fn read_open_places(&mut self, intake: Option<&str>, code_key: Option<&str>) -> Result<OpenPlaces, AppError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            kind: String,
+            id: i64,
+            intake: Option<String>,
+            capacity: Option<i64>,
+            allocated_count: Option<i64>,
+            offered_count: Option<i64>,
+            waiting: Option<i64>,
+            starts_at: Option<DateTime<Utc>>,
+            ends_at: Option<DateTime<Utc>>,
+        }
+        // One round trip: a submission needs all of it, and every statement costs the single
+        // writer a round trip to the database.
+        let rows: Vec<Row> = sql(
+            "SELECT kind, id, intake, capacity, allocated_count, offered_count, waiting, starts_at, ends_at FROM (
+                 SELECT 'cohort' AS kind, c.id, c.intake, c.capacity, c.allocated_count, c.offered_count,
+                        (SELECT count(*) FROM application b
+                         WHERE b.state = 'waiting' AND b.intake = c.intake
+                           AND (b.any_cohort OR EXISTS (
+                                SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id))
+                           AND NOT EXISTS (
+                                SELECT 1 FROM application_left_queue l WHERE l.application_id = b.id AND l.cohort_id = c.id))
+                        AS waiting,
+                        NULL AS starts_at, NULL AS ends_at,
+                        (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id) AS sort
+                 FROM cohort c WHERE c.status = 'open'
+                 UNION ALL
+                 SELECT 'code', t.id, NULL, NULL, NULL, NULL, NULL, t.starts_at, t.ends_at, NULL
+                 FROM taster_session t WHERE t.attendance_code_key = $1 AND t.status = 'scheduled') AS found
+             ORDER BY kind, sort, id",
+        )
+        .bind(code_key)
+        .fetch_all(&mut self.0)
+        .await?;
+        let code_session = rows
+            .iter()
+            .find(|r| r.kind == "code")
+            .and_then(|r| r.starts_at.zip(r.ends_at).map(|(starts, ends)| (r.id, starts, ends)));
+        let cohorts: Vec<&Row> = rows.iter().filter(|r| r.kind == "cohort").collect();
+        let intake = intake.map(str::to_string).or_else(|| cohorts.first().and_then(|r| r.intake.clone()));
+        let cohorts: Vec<&Row> = cohorts.into_iter().filter(|r| r.intake.is_some() && r.intake == intake).collect();
+        Ok(OpenPlaces {
+            places: cohorts
+                .iter()
+                .map(|r| CohortPlaces {
+                    id: r.id,
+                    capacity: r.capacity.unwrap_or(0),
+                    allocated: r.allocated_count.unwrap_or(0),
+                    offered: r.offered_count.unwrap_or(0),
+                    open: true,
+                })
+                .collect(),
+            waiting: cohorts.iter().map(|r| (r.id, r.waiting.unwrap_or(0))).collect(),
+            intake,
+            code_session,
+        })
+    }
+}
+
 impl Rows for SqlRows<'_> {
     async fn application(&mut self, key: Key<'_>) -> Result<Option<ApplicationRow>, AppError> {
         let row = match key {
@@ -115,6 +301,7 @@ impl Rows for SqlRows<'_> {
                  taster_session_id, any_cohort, access_needs, consent_at, privacy_notice_version, submitted_at,
                  eligible_at, state, cohort_id, offer_expires_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17, $18, $13)
+             ON CONFLICT (reference) DO NOTHING
              RETURNING id")
         .bind(row.reference)
         .bind(row.status_token)
@@ -134,10 +321,29 @@ impl Rows for SqlRows<'_> {
         .bind(row.allocation.state.as_str())
         .bind(row.allocation.cohort_id)
         .bind(row.allocation.offer_expires_at);
-        Ok(self.0.attempt::<(i64,)>(insert).await?.map(|(id,)| id))
+        // A reference already in use inserts nothing (the workflow draws another and tries
+        // again in the same step); an email key in use is refused by its rule (rule 6).
+        match insert.fetch_optional::<(i64,)>(&mut self.0).await {
+            Ok(Some((id,))) => {
+                if let (Some(memo), AllocationState::Waiting) = (self.0.memo(), row.allocation.state) {
+                    match row.any_cohort {
+                        true => memo.waits(row.intake, None),
+                        false => memo.awaiting_choices = Some((id, row.intake.to_string())),
+                    }
+                }
+                Ok(Ok(id))
+            }
+            Ok(None) => Ok(Err(Taken(crate::workflow::rows::Constraint::ApplicationReference))),
+            Err(error) => super::db::taken(&error).map(Err).ok_or_else(|| AppError::from(error)),
+        }
     }
 
     async fn insert_choices(&mut self, id: i64, cohorts: &[i64]) -> Result<(), AppError> {
+        if let Some(memo) = self.0.memo() {
+            if let Some((_, intake)) = memo.awaiting_choices.take().filter(|(waiting, _)| *waiting == id) {
+                memo.waits(&intake, Some(cohorts));
+            }
+        }
         for (rank, cohort) in cohorts.iter().enumerate() {
             sql("INSERT INTO application_choice (application_id, rank, cohort_id) VALUES ($1, $2, $3)")
                 .bind(id)
@@ -170,6 +376,7 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn leave_queue(&mut self, id: i64, cohort_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
+        forget(&mut self.0);
         sql("INSERT INTO application_left_queue (application_id, cohort_id, left_at) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING")
         .bind(id)
@@ -181,6 +388,7 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn set_allocation(&mut self, id: i64, allocation: &Allocation, at: DateTime<Utc>) -> Result<(), AppError> {
+        forget(&mut self.0);
         sql(
             "UPDATE application SET state = $1, cohort_id = $2, eligible_at = $3, offer_expires_at = $4, updated_at = $5
              WHERE id = $6",
@@ -258,63 +466,14 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn open_places(&mut self, intake: Option<&str>, code_key: Option<&str>) -> Result<OpenPlaces, AppError> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            kind: String,
-            id: i64,
-            intake: Option<String>,
-            capacity: Option<i64>,
-            allocated_count: Option<i64>,
-            offered_count: Option<i64>,
-            waiting: Option<i64>,
-            starts_at: Option<DateTime<Utc>>,
-            ends_at: Option<DateTime<Utc>>,
+        if let Some(kept) = self.0.memo().and_then(|m| m.open_places(intake, code_key)) {
+            return Ok(kept);
         }
-        // One round trip: a submission needs all of it, and every statement costs the single
-        // writer a round trip to the database.
-        let rows: Vec<Row> = sql(
-            "SELECT kind, id, intake, capacity, allocated_count, offered_count, waiting, starts_at, ends_at FROM (
-                 SELECT 'cohort' AS kind, c.id, c.intake, c.capacity, c.allocated_count, c.offered_count,
-                        (SELECT count(*) FROM application b
-                         WHERE b.state = 'waiting' AND b.intake = c.intake
-                           AND (b.any_cohort OR EXISTS (
-                                SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id))
-                           AND NOT EXISTS (
-                                SELECT 1 FROM application_left_queue l WHERE l.application_id = b.id AND l.cohort_id = c.id))
-                        AS waiting,
-                        NULL AS starts_at, NULL AS ends_at,
-                        (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id) AS sort
-                 FROM cohort c WHERE c.status = 'open'
-                 UNION ALL
-                 SELECT 'code', t.id, NULL, NULL, NULL, NULL, NULL, t.starts_at, t.ends_at, NULL
-                 FROM taster_session t WHERE t.attendance_code_key = $1 AND t.status = 'scheduled') AS found
-             ORDER BY kind, sort, id",
-        )
-        .bind(code_key)
-        .fetch_all(&mut self.0)
-        .await?;
-        let code_session = rows
-            .iter()
-            .find(|r| r.kind == "code")
-            .and_then(|r| r.starts_at.zip(r.ends_at).map(|(starts, ends)| (r.id, starts, ends)));
-        let cohorts: Vec<&Row> = rows.iter().filter(|r| r.kind == "cohort").collect();
-        let intake = intake.map(str::to_string).or_else(|| cohorts.first().and_then(|r| r.intake.clone()));
-        let cohorts: Vec<&Row> = cohorts.into_iter().filter(|r| r.intake.is_some() && r.intake == intake).collect();
-        Ok(OpenPlaces {
-            places: cohorts
-                .iter()
-                .map(|r| CohortPlaces {
-                    id: r.id,
-                    capacity: r.capacity.unwrap_or(0),
-                    allocated: r.allocated_count.unwrap_or(0),
-                    offered: r.offered_count.unwrap_or(0),
-                    open: true,
-                })
-                .collect(),
-            waiting: cohorts.iter().map(|r| (r.id, r.waiting.unwrap_or(0))).collect(),
-            intake,
-            code_session,
-        })
+        let open = self.read_open_places(intake, code_key).await?;
+        if let Some(memo) = self.0.memo() {
+            memo.remember(intake, code_key, &open);
+        }
+        Ok(open)
     }
 
     async fn cohort(&mut self, id: i64) -> Result<Option<CohortRow>, AppError> {
@@ -360,6 +519,9 @@ impl Rows for SqlRows<'_> {
         .execute(&mut self.0)
         .await?;
         if taken == 1 {
+            if let Some(memo) = self.0.memo() {
+                memo.took(cohort_id, hold);
+            }
             Ok(())
         } else {
             tracing::error!(cohort_id, "refused to take a place the cohort does not have");
@@ -368,6 +530,7 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn release_place(&mut self, cohort_id: i64, hold: Hold) -> Result<(), AppError> {
+        forget(&mut self.0);
         let column = column(hold);
         sql_assembled(format!("UPDATE cohort SET {column} = {column} - 1 WHERE id = $1"))
             .bind(cohort_id)
@@ -377,6 +540,7 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn accept_place(&mut self, cohort_id: i64) -> Result<(), AppError> {
+        forget(&mut self.0);
         let moved = sql(
             "UPDATE cohort SET offered_count = offered_count - 1, allocated_count = allocated_count + 1 WHERE id = $1",
         )
@@ -391,6 +555,7 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn insert_cohort(&mut self, cohort: &NewCohort, at: DateTime<Utc>) -> Result<Result<i64, Taken>, AppError> {
+        forget(&mut self.0);
         let insert = sql("INSERT INTO cohort (course_id, name, intake, capacity, status, created_at)
              VALUES ((SELECT id FROM course ORDER BY id LIMIT 1), $1, $2, $3, $4, $5)
              RETURNING id")
@@ -408,6 +573,7 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn update_cohort(&mut self, id: i64, update: &CohortUpdate) -> Result<Result<(), Taken>, AppError> {
+        forget(&mut self.0);
         let change = sql("UPDATE cohort SET name = $1, capacity = $2, status = $3 WHERE id = $4 RETURNING id")
             .bind(&update.name)
             .bind(update.capacity)
@@ -422,22 +588,24 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn set_capacity(&mut self, id: i64, capacity: i64) -> Result<(), AppError> {
+        forget(&mut self.0);
         sql("UPDATE cohort SET capacity = $1 WHERE id = $2").bind(capacity).bind(id).execute(&mut self.0).await?;
         Ok(())
     }
 
     async fn taster(&mut self, id: i64) -> Result<Option<TasterRow>, AppError> {
-        let row: Option<(DateTime<Utc>, DateTime<Utc>, String, Option<DateTime<Utc>>)> =
-            sql("SELECT starts_at, ends_at, status, cancelled_at FROM taster_session WHERE id = $1")
+        let row: Option<(DateTime<Utc>, DateTime<Utc>, String, Option<DateTime<Utc>>, String)> =
+            sql("SELECT starts_at, ends_at, status, cancelled_at, meeting_id FROM taster_session WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut self.0)
                 .await?;
-        Ok(row.map(|(starts_at, ends_at, status, cancelled_at)| TasterRow {
+        Ok(row.map(|(starts_at, ends_at, status, cancelled_at, meeting_id)| TasterRow {
             id,
             starts_at,
             ends_at,
             status: TasterStatus::from_stored(&status),
             cancelled_at,
+            meeting_id: meeting_id.chars().filter(char::is_ascii_digit).collect(),
         }))
     }
 
@@ -458,6 +626,7 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn insert_taster(&mut self, taster: &NewTaster, at: DateTime<Utc>) -> Result<Result<i64, Taken>, AppError> {
+        forget(&mut self.0);
         let insert = sql("INSERT INTO taster_session
                 (course_id, starts_at, ends_at, zoom_url, meeting_id, passcode, attendance_code, attendance_code_key,
                  status, created_at, updated_at)
@@ -480,6 +649,7 @@ impl Rows for SqlRows<'_> {
         change: &TasterChange,
         at: DateTime<Utc>,
     ) -> Result<Result<(), Taken>, AppError> {
+        forget(&mut self.0);
         let statement = match change {
             TasterChange::Details(t) => sql(
                 "UPDATE taster_session SET starts_at = $1, ends_at = $2, zoom_url = $3, meeting_id = $4, passcode = $5,
@@ -526,18 +696,32 @@ impl Rows for SqlRows<'_> {
         taster_session_id: i64,
         filename: &str,
         row_count: usize,
+        digest: &str,
         by: i64,
         at: DateTime<Utc>,
     ) -> Result<i64, AppError> {
-        Ok(sql("INSERT INTO zoom_import (taster_session_id, uploaded_by, uploaded_at, filename, row_count)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        Ok(sql("INSERT INTO zoom_import (taster_session_id, uploaded_by, uploaded_at, filename, row_count, digest)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(taster_session_id)
         .bind(by)
         .bind(at)
         .bind(filename)
         .bind(row_count as i64)
+        .bind(digest)
         .scalar(&mut self.0)
         .await?)
+    }
+
+    async fn import_with_digest(
+        &mut self,
+        taster_session_id: i64,
+        digest: &str,
+    ) -> Result<Option<(i64, DateTime<Utc>)>, AppError> {
+        Ok(sql("SELECT id, uploaded_at FROM zoom_import WHERE taster_session_id = $1 AND digest = $2 ORDER BY id LIMIT 1")
+            .bind(taster_session_id)
+            .bind(digest)
+            .fetch_optional(&mut self.0)
+            .await?)
     }
 
     async fn insert_attendee(
@@ -593,57 +777,78 @@ impl Rows for SqlRows<'_> {
         Ok(())
     }
 
+    async fn delete_import(&mut self, id: i64) -> Result<bool, AppError> {
+        sql("DELETE FROM zoom_attendee WHERE import_id = $1").bind(id).execute(&mut self.0).await?;
+        Ok(sql("DELETE FROM zoom_import WHERE id = $1").bind(id).execute(&mut self.0).await? > 0)
+    }
+
+    async fn reopen_attendee(&mut self, id: i64) -> Result<(), AppError> {
+        sql("UPDATE zoom_attendee SET state = 'pending', decided_by = NULL, decided_at = NULL
+             WHERE id = $1 AND state = 'rejected'")
+        .bind(id)
+        .execute(&mut self.0)
+        .await?;
+        Ok(())
+    }
+
+    async fn suggest_match(
+        &mut self,
+        id: i64,
+        application_id: i64,
+        kind: crate::domain::matching::MatchKind,
+    ) -> Result<bool, AppError> {
+        let changed = sql("UPDATE zoom_attendee SET application_id = $2, match_kind = $3
+             WHERE id = $1 AND state = 'pending' AND application_id IS NULL")
+        .bind(id)
+        .bind(application_id)
+        .bind(kind.as_str())
+        .execute(&mut self.0)
+        .await?;
+        Ok(changed > 0)
+    }
+
     async fn audit(&mut self, entry: &AuditEntry, at: DateTime<Utc>) -> Result<(), AppError> {
         super::coordinators::record_audit(&mut self.0, entry, at).await
     }
 
     async fn record_events(&mut self, events: &[Event], at: DateTime<Utc>) -> Result<(), AppError> {
-        if events.is_empty() {
-            return Ok(());
-        }
-        // One statement for all of a step's events: the writer pays one round trip, not one each.
-        let values: Vec<String> = (0..events.len())
-            .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
-            .collect();
-        let mut insert =
-            sql_assembled(format!("INSERT INTO event (at, kind, application_id, data) VALUES {}", values.join(", ")));
-        for event in events {
-            let data = serde_json::to_string(event).map_err(|error| {
-                tracing::error!(%error, "an event could not be written as JSON");
-                AppError::Internal
-            })?;
-            insert = insert.bind(at).bind(event.kind()).bind(event.application_id()).bind(data);
-        }
-        insert.execute(&mut self.0).await?;
-        Ok(())
+        self.record(events, &[], at).await
     }
 
     async fn queue_messages(&mut self, messages: &[Outgoing], at: DateTime<Utc>) -> Result<u64, AppError> {
         if messages.is_empty() {
             return Ok(0);
         }
-        // One statement for all of a step's messages, as for its events.
-        let values: Vec<String> = (0..messages.len())
-            .map(|i| format!("($1, ${}, ${}, ${}, ${})", 4 * i + 2, 4 * i + 3, 4 * i + 4, 4 * i + 5))
-            .collect();
-        let mut insert = sql_assembled(format!(
-            "INSERT INTO outbox (queued_at, application_id, kind, facts, once_key) VALUES {}
-             ON CONFLICT DO NOTHING",
-            values.join(", ")
-        ))
-        .bind(at);
-        for message in messages {
-            let facts = serde_json::to_string(&message.facts).map_err(|_| AppError::Internal)?;
-            insert = insert.bind(message.application_id).bind(message.kind.as_str()).bind(facts).bind(message.once.clone());
+        let (text, binds) = outbox_insert(messages, at, 1)?;
+        Ok(binds.into_iter().fold(sql_assembled(text), Sql::bind).execute(&mut self.0).await?)
+    }
+
+    async fn record(&mut self, events: &[Event], messages: &[Outgoing], at: DateTime<Utc>) -> Result<(), AppError> {
+        // Each list is one multi-row insert. On PostgreSQL both go in one statement (the events
+        // as a data-modifying WITH), so a step's record costs the writer one round trip.
+        match (events.is_empty(), messages.is_empty(), self.0.dialect()) {
+            (true, true, _) => {}
+            (false, false, Dialect::Postgres) => {
+                let (events_text, mut binds) = event_insert(events, at, 1)?;
+                let (outbox_text, outbox_binds) = outbox_insert(messages, at, binds.len() + 1)?;
+                binds.extend(outbox_binds);
+                let text = format!("WITH recorded AS ({events_text}) {outbox_text}");
+                binds.into_iter().fold(sql_assembled(text), Sql::bind).execute(&mut self.0).await?;
+            }
+            _ => {
+                if !events.is_empty() {
+                    let (text, binds) = event_insert(events, at, 1)?;
+                    binds.into_iter().fold(sql_assembled(text), Sql::bind).execute(&mut self.0).await?;
+                }
+                self.queue_messages(messages, at).await?;
+            }
         }
-        Ok(insert.execute(&mut self.0).await?)
+        Ok(())
     }
 
     async fn offers_ending_by(&mut self, by: DateTime<Utc>) -> Result<Vec<(i64, i64, DateTime<Utc>)>, AppError> {
-        Ok(sql(
-            "SELECT id, cohort_id, offer_expires_at FROM application
-             WHERE state = 'offered' AND offer_expires_at <= $1 ORDER BY offer_expires_at, id",
-        )
+        Ok(sql("SELECT id, cohort_id, offer_expires_at FROM application
+             WHERE state = 'offered' AND offer_expires_at <= $1 ORDER BY offer_expires_at, id")
         .bind(by)
         .fetch_all(&mut self.0)
         .await?)
@@ -656,7 +861,12 @@ impl Rows for SqlRows<'_> {
             .await?)
     }
 
-    async fn messages_since(&mut self, application_id: i64, kind: MessageKind, since: DateTime<Utc>) -> Result<i64, AppError> {
+    async fn messages_since(
+        &mut self,
+        application_id: i64,
+        kind: MessageKind,
+        since: DateTime<Utc>,
+    ) -> Result<i64, AppError> {
         Ok(sql("SELECT count(*) FROM outbox WHERE application_id = $1 AND kind = $2 AND queued_at >= $3")
             .bind(application_id)
             .bind(kind.as_str())
@@ -668,7 +878,8 @@ impl Rows for SqlRows<'_> {
     async fn group(&mut self, audience: Audience, cohort_id: i64) -> Result<Vec<i64>, AppError> {
         let statement = match audience {
             Audience::Cohort => {
-                sql("SELECT id FROM application WHERE state = 'allocated' AND cohort_id = $1 ORDER BY id").bind(cohort_id)
+                sql("SELECT id FROM application WHERE state = 'allocated' AND cohort_id = $1 ORDER BY id")
+                    .bind(cohort_id)
             }
             Audience::Waiting => {
                 sql_assembled(format!("SELECT a.id FROM application a WHERE {WAITS_FOR} ORDER BY a.eligible_at, a.id"))
@@ -684,10 +895,8 @@ impl Rows for SqlRows<'_> {
         recipients: usize,
         at: DateTime<Utc>,
     ) -> Result<i64, AppError> {
-        Ok(sql(
-            "INSERT INTO team_message (created_at, created_by, audience, cohort_id, subject, body, recipients)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
+        Ok(sql("INSERT INTO team_message (created_at, created_by, audience, cohort_id, subject, body, recipients)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(at)
         .bind(message.by)
         .bind(message.audience.as_str())
@@ -704,13 +913,12 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn erase_personal(&mut self, id: i64, new_token: &str, at: DateTime<Utc>) -> Result<Vec<i64>, AppError> {
+        forget(&mut self.0);
         let email_key: String =
             sql("SELECT email_key FROM application WHERE id = $1").bind(id).scalar(&mut self.0).await?;
-        sql(
-            "UPDATE application SET name = '(erased)', email = $2, email_key = $3, job_title = '', employer = '',
+        sql("UPDATE application SET name = '(erased)', email = $2, email_key = $3, job_title = '', employer = '',
                  access_needs = '', status_token = $4, erased_at = $5, updated_at = $5
-             WHERE id = $1",
-        )
+             WHERE id = $1")
         .bind(id)
         .bind(format!("erased-{id}@erased.invalid"))
         .bind(format!("erased-{id}"))
@@ -718,6 +926,7 @@ impl Rows for SqlRows<'_> {
         .bind(at)
         .execute(&mut self.0)
         .await?;
+        super::notes::forget(&mut self.0, id).await?;
         sql("UPDATE attendance SET attendee_name = NULL, attendee_email = NULL WHERE application_id = $1")
             .bind(id)
             .execute(&mut self.0)
@@ -731,11 +940,9 @@ impl Rows for SqlRows<'_> {
             .execute(&mut self.0)
             .await?;
         super::limits::forget(&mut self.0, crate::auth::limits::WRONG_CODES_BY_EMAIL, &email_key).await?;
-        sql(
-            "UPDATE outbox SET state = 'failed', claimed_until = NULL,
+        sql("UPDATE outbox SET state = 'failed', claimed_until = NULL,
                  last_error = 'Not sent: the applicant''s personal data was erased'
-             WHERE application_id = $1 AND state IN ('pending', 'retrying')",
-        )
+             WHERE application_id = $1 AND state IN ('pending', 'retrying')")
         .bind(id)
         .execute(&mut self.0)
         .await?;

@@ -28,7 +28,7 @@
 //! different order than they reached the writer. Times are kept to the microsecond, the
 //! precision both databases store.
 
-use super::db::Conn;
+use super::db::{Conn, Memo};
 use crate::errors::AppError;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use futures::FutureExt;
@@ -118,8 +118,8 @@ impl Connector {
 impl Link {
     fn conn(&mut self) -> Conn<'_> {
         match self {
-            Link::Sqlite(c) => Conn::Sqlite(c),
-            Link::Postgres(c) => Conn::Postgres(c),
+            Link::Sqlite(c) => Conn::sqlite(c),
+            Link::Postgres(c) => Conn::postgres(c),
         }
     }
 
@@ -309,9 +309,16 @@ async fn commit_batch(
     let mut changed = false;
     let mut commit = Err(AppError::Unavailable);
     let last = batch.len() - 1;
+    // What the batch's jobs read and keep for each other (see `Memo`); a job that fails
+    // leaves it as it found it, as its statements are rolled back.
+    let mut memo = Memo::default();
     for (index, job) in batch.into_iter().enumerate() {
         *clock = (*clock).max(to_micros(job.requested));
-        let (ok, deliver) = (job.run)(conn.reborrow(), *clock).await;
+        let before = memo.clone();
+        let (ok, deliver) = (job.run)(conn.with_memo(&mut memo), *clock).await;
+        if !ok {
+            memo = before;
+        }
         changed |= ok && job.visible;
         delivers.push(deliver);
         let end = match (ok, index == last) {

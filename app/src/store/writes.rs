@@ -9,9 +9,9 @@ use crate::domain::matching::best_match;
 use crate::domain::zoom_report::Report;
 use crate::errors::AppError;
 use crate::models::{ApplicationOutcome, ApplicationStatus};
+use crate::workflow::privacy::{Erased, Reason};
 use crate::workflow::rows::{AttendanceSource, CohortUpdate, Key, NewCohort, NewTaster, TasterChange};
 use crate::workflow::rows::{Audience, NewTeamMessage};
-use crate::workflow::privacy::{Erased, Reason};
 use crate::workflow::{applications, attendance, cohorts, privacy, tasters, telling, Actor};
 use chrono::{DateTime, Utc};
 
@@ -156,6 +156,51 @@ impl Store {
             .await)
     }
 
+    /// Confirms every pending attendee of a report whose suggested application has the same
+    /// email (each its own step, as if confirmed one by one); returns how many.
+    pub async fn confirm_email_matches(&self, import_id: i64, by: i64, now: DateTime<Utc>) -> Result<usize, AppError> {
+        let attendees = super::zoom::email_matches(&self.db, import_id).await?;
+        let mut confirmed = 0;
+        for attendee in attendees {
+            match self.decide_attendee(attendee, true, None, by, now).await {
+                Ok(()) => confirmed += 1,
+                // Decided meanwhile by someone else: nothing to do.
+                Err(AppError::Conflict(_)) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(confirmed)
+    }
+
+    /// A coordinator deletes an uploaded report and its match queue (audited); attendance it
+    /// confirmed is kept.
+    pub async fn delete_import(&self, import_id: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        step!(self, now, |rows, at| attendance::delete_import(rows, import_id, by, at).await)
+    }
+
+    /// A coordinator undoes a rejected match while the report is open (audited).
+    pub async fn undo_rejection(&self, attendee_id: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        step!(self, now, |rows, at| attendance::undo_rejection(rows, attendee_id, by, at).await)
+    }
+
+    /// Matches a report's unmatched attendees again, against the applications there are now
+    /// (matching runs before the write, as for an upload); returns how many found one.
+    pub async fn rematch(&self, import_id: i64, by: i64, now: DateTime<Utc>) -> Result<usize, AppError> {
+        let unmatched = super::zoom::unmatched(&self.db, import_id).await?;
+        let candidates = super::zoom::candidates(&self.db).await?;
+        let found = tokio::task::spawn_blocking(move || {
+            unmatched
+                .iter()
+                .filter_map(|(id, name, email)| {
+                    best_match(name, email.as_deref(), &candidates).map(|(app, kind)| (*id, app, kind))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|_| AppError::Internal)?;
+        step!(self, now, |rows, at| attendance::store_rematches(rows, import_id, &found, by, at).await)
+    }
+
     /// Stores an uploaded Zoom report and its match queue; returns its id. Each attendee is
     /// matched to the application it most likely is before the write begins (and off the
     /// async threads), so matching never holds up a submission.
@@ -229,7 +274,13 @@ impl Store {
     /// Erases an application's personal details for good (withdrawing it first if active), and
     /// makes the erasure stick in the database's files. By its status token (the applicant),
     /// or by id (an admin with a reason, or the retention task).
-    pub async fn erase(&self, key: ErasureKey, actor: Actor, reason: Reason, now: DateTime<Utc>) -> Result<Erased, AppError> {
+    pub async fn erase(
+        &self,
+        key: ErasureKey,
+        actor: Actor,
+        reason: Reason,
+        now: DateTime<Utc>,
+    ) -> Result<Erased, AppError> {
         let settings = self.settings;
         let erased = step!(self, now, |rows, at| {
             let key = match &key {
@@ -255,6 +306,30 @@ impl Store {
                 subject_id: None,
                 before: None,
                 after: Some(serde_json::json!({ "intake": intake, "months": months })),
+            };
+            crate::workflow::rows::Rows::audit(rows, &entry, at).await
+        })
+    }
+}
+
+impl Store {
+    /// A coordinator adds a note to an application (audited: that a note was added, not its
+    /// words). Refuses an empty or over-long note, and an application whose data was erased.
+    pub async fn add_note(&self, application_id: i64, body: &str, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        let body = crate::domain::text::parse_text(body, "a note", super::notes::MAX_NOTE_CHARS, true)
+            .map_err(|message| AppError::invalid("note", &message))?;
+        step!(self, now, |rows, at| {
+            if crate::workflow::rows::Rows::is_erased(rows, application_id).await? {
+                return Err(AppError::Conflict("This person’s data has been erased, so no notes can be added".into()));
+            }
+            let note = super::notes::add(&mut rows.0, application_id, by, &body, at).await?;
+            let entry = crate::workflow::rows::AuditEntry {
+                coordinator_id: Some(by),
+                action: "application.note".into(),
+                subject_type: "application".into(),
+                subject_id: Some(application_id),
+                before: None,
+                after: Some(serde_json::json!({ "note": note })),
             };
             crate::workflow::rows::Rows::audit(rows, &entry, at).await
         })

@@ -35,7 +35,27 @@ fn summary((id, starts, ends, uploaded, filename, pending, confirmed, rejected):
         pending,
         confirmed,
         rejected,
+        session_minutes: (ends - starts).num_minutes(),
     }
+}
+
+/// The pending attendees of a report with no suggested application: id, name, email.
+pub async fn unmatched(db: &Db, import_id: i64) -> Result<Vec<(i64, String, Option<String>)>, AppError> {
+    Ok(sql("SELECT id, name, email FROM zoom_attendee
+         WHERE import_id = $1 AND state = 'pending' AND application_id IS NULL ORDER BY id")
+    .bind(import_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The pending attendees of a report whose suggested application has their Zoom email.
+pub async fn email_matches(db: &Db, import_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(sql("SELECT id FROM zoom_attendee
+         WHERE import_id = $1 AND state = 'pending' AND match_kind = 'email' AND application_id IS NOT NULL
+         ORDER BY id")
+    .bind(import_id)
+    .scalars(db)
+    .await?)
 }
 
 /// Every uploaded report, newest first.

@@ -20,10 +20,33 @@ pub async fn store_import<R: Rows>(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    if rows.taster(taster_session_id).await?.is_none() {
+    let Some(taster) = rows.taster(taster_session_id).await? else {
         return Err(AppError::invalid("taster_session_id", "Choose the taster session the report is from"));
+    };
+    // A report of another meeting is refused before anything is stored.
+    if let Some(meeting) = report.meeting_id.as_deref().filter(|m| *m != taster.meeting_id) {
+        return Err(AppError::invalid(
+            "report",
+            format!(
+                "This report is from Zoom meeting {meeting}, but the session on {} has meeting ID {}. \
+                 Choose the session the report is from, or export the report of the right meeting.",
+                crate::domain::uk_time::uk_range(taster.starts_at, taster.ends_at),
+                taster.meeting_id
+            ),
+        ));
     }
-    let import_id = rows.insert_import(taster_session_id, filename, report.rows, by, now).await?;
+    // The same file twice is recognised, and the first upload's queue is the one to use.
+    if let Some((_, uploaded)) = rows.import_with_digest(taster_session_id, &report.digest).await? {
+        return Err(AppError::invalid(
+            "report",
+            format!(
+                "This report was already uploaded for this session on {}, {}: carry on with it in the list of uploaded reports below.",
+                crate::domain::uk_time::uk_date(uploaded),
+                crate::domain::uk_time::uk_clock(uploaded)
+            ),
+        ));
+    }
+    let import_id = rows.insert_import(taster_session_id, filename, report.rows, &report.digest, by, now).await?;
     for (attendee, matched) in report.attendees.iter().zip(matches) {
         rows.insert_attendee(import_id, attendee, *matched).await?;
     }
@@ -58,11 +81,18 @@ pub async fn decide_attendee<R: Rows>(
         return Err(AppError::Conflict("This attendee has already been decided".into()));
     }
     let (state, application) = if confirm {
-        let application = application_id.or(attendee.application_id).ok_or_else(|| {
-            AppError::invalid("application_id", "Choose the application this attendee is")
-        })?;
-        confirm_attendance(rows, application, attendee.taster_session_id, AttendanceSource::Zoom, Actor::Coordinator(by), now)
-            .await?;
+        let application = application_id
+            .or(attendee.application_id)
+            .ok_or_else(|| AppError::invalid("application_id", "Choose the application this attendee is"))?;
+        confirm_attendance(
+            rows,
+            application,
+            attendee.taster_session_id,
+            AttendanceSource::Zoom,
+            Actor::Coordinator(by),
+            now,
+        )
+        .await?;
         (AttendeeState::Confirmed, Some(application))
     } else {
         (AttendeeState::Rejected, None)
@@ -75,6 +105,76 @@ pub async fn decide_attendee<R: Rows>(
         subject_id: Some(attendee_id),
         before: Some(json!({ "state": "pending" })),
         after: Some(json!({ "state": state.as_str(), "application_id": application })),
+    };
+    rows.audit(&entry, now).await
+}
+
+/// Undoes a rejected match while the report is open: the attendee is to be decided again. (A
+/// confirmed attendee is not undone here: confirming may already have given the application a
+/// place, which only the application's own actions take back.)
+pub async fn undo_rejection<R: Rows>(
+    rows: &mut R,
+    attendee_id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let attendee = rows.attendee(attendee_id).await?.ok_or_else(|| AppError::NotFound("No such attendee".into()))?;
+    if attendee.state != AttendeeState::Rejected {
+        return Err(AppError::Conflict("Only a rejected match can be undone".into()));
+    }
+    rows.reopen_attendee(attendee_id).await?;
+    let entry = AuditEntry {
+        coordinator_id: Some(by),
+        action: "attendance.undo_reject".into(),
+        subject_type: "zoom_attendee".into(),
+        subject_id: Some(attendee_id),
+        before: Some(json!({ "state": "rejected" })),
+        after: Some(json!({ "state": "pending" })),
+    };
+    rows.audit(&entry, now).await
+}
+
+/// Stores the applications found for attendees who had none (matched again against the
+/// applications there are now); returns how many found one.
+pub async fn store_rematches<R: Rows>(
+    rows: &mut R,
+    import_id: i64,
+    found: &[(i64, i64, MatchKind)],
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let mut matched = 0;
+    for (attendee, application, kind) in found {
+        if rows.suggest_match(*attendee, *application, *kind).await? {
+            matched += 1;
+        }
+    }
+    let entry = AuditEntry {
+        coordinator_id: Some(by),
+        action: "attendance.rematch".into(),
+        subject_type: "zoom_import".into(),
+        subject_id: Some(import_id),
+        before: None,
+        after: Some(json!({ "newly_matched": matched })),
+    };
+    rows.audit(&entry, now).await?;
+    Ok(matched)
+}
+
+/// Deletes an uploaded report and its match queue (the attendees' names and emails from Zoom).
+/// Attendance it confirmed is kept: those applications stay eligible, as their places may
+/// already depend on it.
+pub async fn delete_import<R: Rows>(rows: &mut R, import_id: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    if !rows.delete_import(import_id).await? {
+        return Err(AppError::NotFound("There is no report with that number".into()));
+    }
+    let entry = AuditEntry {
+        coordinator_id: Some(by),
+        action: "attendance.delete_import".into(),
+        subject_type: "zoom_import".into(),
+        subject_id: Some(import_id),
+        before: None,
+        after: Some(json!({ "deleted": true, "confirmed_attendance": "kept" })),
     };
     rows.audit(&entry, now).await
 }

@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Records a step's events and queues the emails they send, in the step's transaction.
 pub async fn record<R: Rows>(rows: &mut R, events: &[Event], now: DateTime<Utc>) -> Result<(), AppError> {
-    rows.record_events(events, now).await?;
-    rows.queue_messages(&super::messages::for_events(events), now).await?;
-    Ok(())
+    rows.record(events, &super::messages::for_events(events), now).await
 }
 
 /// One change, as recorded.

@@ -124,6 +124,8 @@ pub struct TasterRow {
     pub status: TasterStatus,
     /// When it was cancelled (while cancelled).
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// Its Zoom meeting ID, digits only.
+    pub meeting_id: String,
 }
 
 /// How attendance was confirmed.
@@ -372,15 +374,23 @@ pub trait Rows: Send {
 
     // Zoom reports.
 
-    /// Stores an uploaded report's header: its session, who uploaded it and how many rows it had.
+    /// Stores an uploaded report's header: its session, who uploaded it, how many rows it had
+    /// and the file's digest.
     fn insert_import(
         &mut self,
         taster_session_id: i64,
         filename: &str,
         row_count: usize,
+        digest: &str,
         by: i64,
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<i64, AppError>> + Send;
+    /// The report of this session already uploaded with this digest, if any: its id and when.
+    fn import_with_digest(
+        &mut self,
+        taster_session_id: i64,
+        digest: &str,
+    ) -> impl Future<Output = Result<Option<(i64, DateTime<Utc>)>, AppError>> + Send;
     /// Stores one attendee of a report, with the application it most likely is.
     fn insert_attendee(
         &mut self,
@@ -390,6 +400,17 @@ pub trait Rows: Send {
     ) -> impl Future<Output = Result<(), AppError>> + Send;
     /// One attendee of an uploaded report.
     fn attendee(&mut self, id: i64) -> impl Future<Output = Result<Option<AttendeeRow>, AppError>> + Send;
+    /// Deletes a report and its attendees; whether there was one.
+    fn delete_import(&mut self, id: i64) -> impl Future<Output = Result<bool, AppError>> + Send;
+    /// Puts a rejected attendee back to be decided again.
+    fn reopen_attendee(&mut self, id: i64) -> impl Future<Output = Result<(), AppError>> + Send;
+    /// Suggests an application for a pending attendee who had none; whether it was stored.
+    fn suggest_match(
+        &mut self,
+        id: i64,
+        application_id: i64,
+        kind: crate::domain::matching::MatchKind,
+    ) -> impl Future<Output = Result<bool, AppError>> + Send;
     /// Records a coordinator's decision on an attendee.
     fn decide_attendee(
         &mut self,
@@ -406,6 +427,14 @@ pub trait Rows: Send {
     fn audit(&mut self, entry: &AuditEntry, at: DateTime<Utc>) -> impl Future<Output = Result<(), AppError>> + Send;
     /// Appends events, in order, each with an id greater than every earlier one.
     fn record_events(&mut self, events: &[Event], at: DateTime<Utc>) -> impl Future<Output = Result<(), AppError>> + Send;
+    /// Records a step's events and queues the emails they send, in one go when the database
+    /// allows (see [`Rows::record_events`] and [`Rows::queue_messages`]).
+    fn record(
+        &mut self,
+        events: &[Event],
+        messages: &[crate::workflow::messages::Outgoing],
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
     /// Queues emails in the outbox, to be sent once the step has committed; a message whose
     /// `once` key was queued before is left out. Returns how many were queued.
     fn queue_messages(

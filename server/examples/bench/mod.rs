@@ -115,6 +115,10 @@ pub async fn start_servers(
     let mut bases = Vec::new();
     for n in 0..options.instances {
         let port = first_port + n;
+        // A server left over from another run would answer for this one: refuse to start.
+        if std::net::TcpListener::bind(("127.0.0.1", port as u16)).is_err() {
+            return Err(format!("port {port} is in use: is another benchmark or server running?").into());
+        }
         servers.push(
             std::process::Command::new(&options.program)
                 .env("DATABASE_URL", url)
@@ -126,6 +130,9 @@ pub async fn start_servers(
         );
         let base = format!("http://127.0.0.1:{port}");
         wait_healthy(client, &base).await?;
+        if servers.last_mut().and_then(|s| s.try_wait().ok().flatten()).is_some() {
+            return Err(format!("the server on port {port} stopped as it started").into());
+        }
         bases.push(base);
     }
     Ok((servers, bases))

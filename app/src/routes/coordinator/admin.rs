@@ -1,14 +1,13 @@
-//! Admin pages: coordinator accounts, and the audit log (read-only, newest first).
+//! Admin pages: coordinator accounts (the audit log is `audit.rs`).
 
 use super::tasters::lines_for;
 use super::{gate, CoordinatorNav, DoneBanner};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{Radios, TextInput};
-use crate::functions::coordinator::{get_accounts, get_audit};
+use crate::components::title::Title;
+use crate::functions::coordinator::get_accounts;
 use crate::models::Role;
 use leptos::prelude::*;
-use crate::components::title::Title;
-use leptos_router::hooks::use_query_map;
 
 /// Coordinator accounts: add one, disable or enable one.
 #[component]
@@ -22,7 +21,7 @@ pub fn AccountsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 gate(data.await, |d| {
                     let draft = d.draft.clone().unwrap_or_default();
-                    let lines = lines_for(&draft.errors);
+                    let lines = lines_for(&draft.errors, &["name", "email", "role"]);
                     let error = |field: &str| {
                         let m = draft.errors.get(field).cloned();
                         Signal::derive(move || m.clone())
@@ -77,50 +76,6 @@ pub fn AccountsPage() -> impl IntoView {
                             ] />
                             <button type="submit" class="button">"Add the account"</button>
                         </form>
-                    }
-                    .into_any()
-                })
-            })}
-        </Suspense>
-    }
-}
-
-/// The audit log.
-#[component]
-pub fn AuditPage() -> impl IntoView {
-    let page =
-        use_query_map().with_untracked(|q| q.get("page").and_then(|p| p.parse::<i64>().ok())).unwrap_or(0).max(0);
-    let data = Resource::new(|| (), move |_| get_audit(page));
-    view! {
-        <Title text="Audit log – Coordinators – Compassionate leadership" />
-        <CoordinatorNav />
-        <h1>"Audit log"</h1>
-        <p>"Every change made by a coordinator, newest first. It cannot be edited or deleted."</p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                gate(data.await, |rows| {
-                    let full = rows.len() == 100;
-                    view! {
-                        <div class="table-wrap">
-                            <table class="table table--stack audit">
-                                <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|r| view! {
-                                        <tr>
-                                            <th scope="row" data-label="When">{r.at_uk.clone()}</th>
-                                            <td data-label="Who">{r.who.clone()}</td>
-                                            <td data-label="What">{format!("{} · {}", r.action, r.subject)}</td>
-                                            <td data-label="Before"><code class="json">{r.before.clone()}</code></td>
-                                            <td data-label="After"><code class="json">{r.after.clone()}</code></td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <p class="pager">
-                            {(page > 0).then(|| view! { <a href=format!("/coordinator/audit?page={}", page - 1)>"Newer"</a> " " })}
-                            {full.then(|| view! { <a href=format!("/coordinator/audit?page={}", page + 1)>"Older"</a> })}
-                        </p>
                     }
                     .into_any()
                 })

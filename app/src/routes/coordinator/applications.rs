@@ -2,11 +2,12 @@
 //! CSV export of what it shows, and each application's page with its actions.
 
 use super::{gate, CoordinatorNav, DoneBanner};
+use crate::components::title::Title;
 use crate::domain::allocation::AllocationState;
+use crate::domain::application::nurse_advocate_words;
 use crate::functions::coordinator::{get_application, get_applications};
 use crate::models::ApplicationFilter;
 use leptos::prelude::*;
-use crate::components::title::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The filter in the address bar.
@@ -103,7 +104,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                                 <table class="table table--stack">
                                     <thead><tr>
                                         <th scope="col">"Reference"</th><th scope="col">"Name"</th><th scope="col">"Work email"</th>
-                                        <th scope="col">"Status"</th><th scope="col">"Cohort"</th><th scope="col">"Applied"</th>
+                                        <th scope="col">"Nurse advocate"</th><th scope="col">"Status"</th><th scope="col">"Cohort"</th><th scope="col">"Applied"</th>
                                     </tr></thead>
                                     <tbody>
                                         {d.rows.into_iter().map(|r| view! {
@@ -111,6 +112,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                                                 <th scope="row" data-label="Reference"><a href=format!("/coordinator/applications/{}", r.id)>{r.reference.clone()}</a></th>
                                                 <td data-label="Name">{r.name.clone()}</td>
                                                 <td data-label="Work email">{r.email.clone()}</td>
+                                                <td data-label="Nurse advocate">{nurse_advocate_words(&r.nurse_advocate)}</td>
                                                 <td data-label="Status"><strong class=format!("tag tag--{}", r.state.as_str())>{r.state.label()}</strong></td>
                                                 <td data-label="Cohort">{r.cohort_name.clone().unwrap_or_default()}</td>
                                                 <td data-label="Applied">{r.submitted_uk.clone()}</td>
@@ -150,6 +152,7 @@ pub fn ApplicationPage() -> impl IntoView {
                             ("withdrawn", "Application withdrawn. Any place it held has been offered to the next in line."),
                             ("moved", "Moved to the other cohort. The place it left has been offered to the next in line."),
                             ("link-sent", "The status link is on its way to the applicant’s work email."),
+                            ("note-added", "Note added."),
                             ("erased", "This person’s personal data has been erased. The application’s reference and its place in the counts remain."),
                         ] />
                         {detail.erased_uk.clone().map(|at| view! {
@@ -168,7 +171,7 @@ pub fn ApplicationPage() -> impl IntoView {
                             <div class="summary-list__row"><dt>"Work email"</dt><dd>{detail.row.email.clone()}</dd></div>
                             <div class="summary-list__row"><dt>"Job title"</dt><dd>{detail.job_title.clone()}</dd></div>
                             <div class="summary-list__row"><dt>"Employer"</dt><dd>{detail.row.employer.clone()}</dd></div>
-                            <div class="summary-list__row"><dt>"Nurse advocate"</dt><dd>{detail.row.nurse_advocate.replace('_', " ")}</dd></div>
+                            <div class="summary-list__row"><dt>"Nurse advocate"</dt><dd>{nurse_advocate_words(&detail.row.nurse_advocate)}</dd></div>
                             <div class="summary-list__row"><dt>"Access needs"</dt><dd>{if detail.access_needs.is_empty() { "None given".to_string() } else { detail.access_needs.clone() }}</dd></div>
                             <div class="summary-list__row"><dt>"Applied"</dt><dd>{detail.row.submitted_uk.clone()}</dd></div>
                             <div class="summary-list__row"><dt>"Eligible"</dt><dd>{detail.row.eligible_uk.clone().unwrap_or_else(|| "Not yet".into())}</dd></div>
@@ -191,9 +194,15 @@ pub fn ApplicationPage() -> impl IntoView {
                                 <button type="submit" class="button">"Confirm attendance"</button>
                             </form>
                         })}
+                        {(state == AllocationState::Allocated && d.move_targets.is_empty()).then(|| view! {
+                            <h2>"Move to another cohort"</h2>
+                            <p>"There is no other cohort of this intake with a free place to move to."</p>
+                        })}
                         {(state == AllocationState::Allocated && !d.move_targets.is_empty()).then(|| view! {
+                            <h2>"Move to another cohort"</h2>
+                            <p class="hint">"Only the other open cohorts of the same intake with a free place are listed. The place this application leaves goes to the next person waiting."</p>
                             <form method="post" action=format!("/coordinator/applications/{id}/move") class="action-form">
-                                <label class="label" for="move-to">"Move to another cohort"</label>
+                                <label class="label" for="move-to">"Cohort to move to"</label>
                                 <select class="select" id="move-to" name="cohort_id">
                                     {d.move_targets.iter().map(|(cid, name, left)| view! { <option value=cid.to_string()>{format!("{name} ({left} left)")}</option> }).collect_view()}
                                 </select>
@@ -208,6 +217,29 @@ pub fn ApplicationPage() -> impl IntoView {
                                     <button type="submit" class="button button--warning">"Withdraw this application"</button>
                                 </form>
                             </details>
+                        })}
+                        <h2>"Notes"</h2>
+                        {if d.notes.is_empty() {
+                            view! { <p>"No notes yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="note-list">
+                                    {d.notes.iter().map(|n| view! {
+                                        <li class="note">
+                                            <p class="note__meta">{format!("{} · {}", n.by, n.written_uk)}</p>
+                                            <p class="note__body">{n.body.clone()}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        {detail.erased_uk.is_none().then(|| view! {
+                            <form method="post" action=format!("/coordinator/applications/{id}/notes") class="narrow-form">
+                                <crate::components::fields::TextArea id="note" label="Add a note"
+                                    hint="Only the course team sees notes, but the applicant can ask for everything held about them, notes included. Up to 2,000 characters."
+                                    value=String::new() error=Signal::stored(None::<String>) />
+                                <button type="submit" class="button button--secondary">"Add the note"</button>
+                            </form>
                         })}
                         <h2>"Emails"</h2>
                         {if d.emails.is_empty() {

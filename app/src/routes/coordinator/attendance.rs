@@ -2,11 +2,28 @@
 //! confirm or reject each attendee against the application they most likely are.
 
 use super::{gate, CoordinatorNav, DoneBanner};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::title::Title;
 use crate::functions::coordinator::{get_import, get_imports};
 use crate::models::AttendeeState;
 use leptos::prelude::*;
-use crate::components::title::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// A problem with the last decision (`?problem=…&attendee=…`), as the error summary, whose link
+/// leads to that attendee's application chooser.
+#[component]
+fn DecisionProblem() -> impl IntoView {
+    let (problem, attendee) = use_query_map().with_untracked(|q| (q.get("problem"), q.get("attendee")));
+    let message = match problem.as_deref() {
+        Some("choose-application") => "Choose the application this attendee is, then confirm",
+        Some("already-decided") => "That attendee had already been decided: the page shows the decision",
+        _ => "",
+    };
+    let target =
+        attendee.filter(|a| a.bytes().all(|b| b.is_ascii_digit())).map(|a| format!("app-{a}")).unwrap_or_default();
+    let lines = if message.is_empty() { Vec::new() } else { vec![(target, message.to_string())] };
+    view! { <ErrorSummary lines=Signal::stored(lines) /> }
+}
 
 /// Upload a report; the reports uploaded so far.
 #[component]
@@ -19,6 +36,7 @@ pub fn ImportsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 gate(data.await, |d| view! {
+                    <DoneBanner messages=&[("deleted", "Report deleted. The attendance it confirmed is kept.")] />
                     {d.problem.clone().map(|p| view! {
                         <div class="error-summary" role="alert" tabindex="-1" autofocus>
                             <h2 class="error-summary__title">"There is a problem"</h2>
@@ -75,19 +93,50 @@ pub fn ImportPage() -> impl IntoView {
                 gate(data.await, |d| {
                     let import_id = d.summary.id;
                     let awaiting = d.awaiting.clone();
+                    let short = d.summary.short_stay_under();
+                    let confirmed = d.summary.confirmed;
+                    let unmatched = d.attendees.iter().filter(|a| a.state == AttendeeState::Pending && a.likely.is_none()).count();
+                    let email_matches = d
+                        .attendees
+                        .iter()
+                        .filter(|a| a.state == AttendeeState::Pending && a.likely.as_ref().is_some_and(|l| l.kind == "email"))
+                        .count();
                     view! {
+                        <DecisionProblem />
                         <DoneBanner messages=&[
                             ("uploaded", "Report uploaded. Check each match below."),
                             ("confirmed", "Attendance confirmed."),
                             ("rejected", "Match rejected."),
-                            ("choose-application", "Choose the application this attendee is, then confirm."),
-                            ("already-decided", "That attendee had already been decided."),
+                            ("confirmed-all", "Every attendee matched by email has been confirmed."),
+                            ("undone", "Rejection undone: decide this attendee again."),
+                            ("rematched", "Unmatched attendees were matched again against the applications there are now."),
                         ] />
                         <h1>"Match attendees"</h1>
                         <p class="lead">{format!("{} · {}", d.summary.taster_when_uk, d.summary.filename)}</p>
                         <p>{format!("{} to check, {} confirmed, {} rejected.", d.summary.pending, d.summary.confirmed, d.summary.rejected)}</p>
+                        <p class="hint">{format!(
+                            "Stays shorter than {} of the session’s {} minutes are flagged “Short stay”: check them before confirming.",
+                            short, d.summary.session_minutes
+                        )}</p>
+                        {(email_matches > 0).then(|| view! {
+                            <form method="post" action=format!("/coordinator/attendance/{import_id}/confirm-email-matches")>
+                                <button type="submit" class="button">{format!(
+                                    "Confirm all {email_matches} email match{}", if email_matches == 1 { "" } else { "es" }
+                                )}</button>
+                            </form>
+                        })}
+                        {(unmatched > 0).then(|| view! {
+                            <form method="post" action=format!("/coordinator/attendance/{import_id}/rematch")>
+                                <p>{format!(
+                                    "{unmatched} attendee{} had no matching application when the report was uploaded. Applications may have arrived since.",
+                                    if unmatched == 1 { "" } else { "s" }
+                                )}</p>
+                                <button type="submit" class="button button--secondary">"Match them again"</button>
+                            </form>
+                        })}
+                        <p class="hint">"A rejected match can be undone here. A confirmed one stays: confirming may already have given the applicant a place, which only the application’s own page can take back."</p>
                         <div class="table-wrap">
-                            <table class="table table--stack">
+                            <table class="table table--stack match-table">
                                 <thead><tr>
                                     <th scope="col">"In Zoom"</th><th scope="col" class="num">"Minutes"</th>
                                     <th scope="col">"Likely application"</th><th scope="col">"Decision"</th>
@@ -97,9 +146,12 @@ pub fn ImportPage() -> impl IntoView {
                                         let awaiting = awaiting.clone();
                                         let pending = a.state == AttendeeState::Pending;
                                         view! {
-                                            <tr class:row--decided=!pending>
+                                            <tr id=format!("attendee-{}", a.id) class:row--decided=!pending>
                                                 <th scope="row" data-label="In Zoom">{a.name.clone()}<br /><span class="hint">{a.email.clone().unwrap_or_else(|| "not signed in to Zoom".into())}</span></th>
-                                                <td class="num" data-label="Minutes">{a.minutes}</td>
+                                                <td class="num" data-label="Minutes">
+                                                    {a.minutes}
+                                                    {(a.minutes < short).then(|| view! { <br /><strong class="tag tag--yellow">"Short stay"</strong> })}
+                                                </td>
                                                 <td data-label="Likely application">{match &a.likely {
                                                     Some(l) => view! {
                                                         <a href=format!("/coordinator/applications/{}", l.id)>{format!("{} {}", l.reference, l.name)}</a>
@@ -126,8 +178,16 @@ pub fn ImportPage() -> impl IntoView {
                                                             <button type="submit" class="button button--secondary button--small">"Reject"<span class="visually-hidden">{format!(" {}", a.name)}</span></button>
                                                         </form>
                                                     }.into_any()
+                                                } else if a.state == AttendeeState::Rejected {
+                                                    view! {
+                                                        <strong>"Rejected"</strong>
+                                                        <form method="post" action=format!("/coordinator/attendance/attendees/{}/undo", a.id) class="inline-form">
+                                                            <input type="hidden" name="import_id" value=import_id.to_string() />
+                                                            <button type="submit" class="button button--secondary button--small">"Undo"<span class="visually-hidden">{format!(" the rejection of {}", a.name)}</span></button>
+                                                        </form>
+                                                    }.into_any()
                                                 } else {
-                                                    view! { <strong>{if a.state == AttendeeState::Confirmed { "Confirmed" } else { "Rejected" }}</strong> }.into_any()
+                                                    view! { <strong>"Confirmed"</strong> }.into_any()
                                                 }}</td>
                                             </tr>
                                         }
@@ -135,6 +195,16 @@ pub fn ImportPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
+                        <details class="details">
+                            <summary>"Delete this report"</summary>
+                            <p>{format!(
+                                "The report and its list of attendees (their names and emails from Zoom) are deleted. The {} attendance{} it confirmed {} kept: those applicants stay eligible.",
+                                confirmed, if confirmed == 1 { "" } else { "s" }, if confirmed == 1 { "is" } else { "are" }
+                            )}</p>
+                            <form method="post" action=format!("/coordinator/attendance/{import_id}/delete")>
+                                <button type="submit" class="button button--warning">"Yes, delete this report"</button>
+                            </form>
+                        </details>
                         <p><a class="link-standalone" href="/coordinator/attendance">"Back to attendance"</a></p>
                     }
                     .into_any()

@@ -5,11 +5,11 @@ use super::tasters::lines_for;
 use super::{gate, CoordinatorNav, DoneBanner};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{Radios, TextInput};
+use crate::components::title::Title;
 use crate::domain::coordinator_forms::CohortForm;
 use crate::errors::FieldErrors;
 use crate::functions::coordinator::{get_cohort_form, get_cohorts_admin, CohortFormData};
 use leptos::prelude::*;
-use crate::components::title::Title;
 use leptos_router::hooks::use_params_map;
 
 /// The list of cohorts.
@@ -114,7 +114,7 @@ fn CohortFormView(data: CohortFormData) -> impl IntoView {
         None => "Add a cohort".to_string(),
     };
     let has_errors = !errors.is_empty();
-    let lines = lines_for(&errors);
+    let lines = lines_for(&errors, &["name", "first_date", "start", "meeting_count", "meeting", "minutes", "capacity", "status"]);
     let action = editing
         .as_ref()
         .map(|c| format!("/coordinator/cohorts/{}", c.cohort.id))
@@ -138,7 +138,7 @@ fn CohortFormView(data: CohortFormData) -> impl IntoView {
             <TextInput id="name" label="Name" hint="Like January 2027 · Tuesday mornings" value=form.name.clone() error=error_of(&errors, "name") />
             {if editing.is_none() {
                 view! {
-                    <TextInput id="first-date" label="Date of the first meeting" value=form.first_date.clone() error=error_of(&errors, "first_date") input_type="date" class="input input--width-10" />
+                    <TextInput id="first-date" label="Date of the first meeting" hint="For example, 05/01/2027" value=form.first_date.clone() error=error_of(&errors, "first_date") input_type="date" class="input input--width-10" />
                     <TextInput id="start" label="Start time (UK time)" hint="24-hour clock, like 10:00" value=form.start.clone() error=error_of(&errors, "start") input_type="time" class="input input--width-10" />
                     <TextInput id="meeting-count" label="Number of weekly meetings" value=form.meeting_count.clone() error=error_of(&errors, "meeting_count") input_type="number" class="input input--width-10" />
                 }
@@ -147,6 +147,7 @@ fn CohortFormView(data: CohortFormData) -> impl IntoView {
                 view! {
                     <fieldset class="fieldset form-group">
                         <legend class="fieldset__legend" id="meeting-1-legend">"Meetings (UK time)"</legend>
+                        <div class="hint" id="meetings-hint">"Each a date and 24-hour time, for example 05/01/2027 10:00"</div>
                         {form.meetings.iter().enumerate().map(|(i, value)| {
                             let field = format!("meeting_{}", i + 1);
                             let id = format!("meeting-{}", i + 1);
@@ -157,8 +158,8 @@ fn CohortFormView(data: CohortFormData) -> impl IntoView {
                                 <div class="form-group" class:form-group--error=has_error>
                                     <label class="label" for=id.clone()>{format!("Meeting {}", i + 1)}</label>
                                     {message.clone().map(|m| view! { <p class="error-message" id=format!("{id}-error")><span class="visually-hidden">"Error: "</span>{m}</p> })}
-                                    <input class="input input--width-10" type="datetime-local" id=id.clone() name="meeting" value=value.clone()
-                                        aria-describedby=described />
+                                    <input class="input input--width-20" type="datetime-local" id=id.clone() name="meeting" value=value.clone()
+                                        aria-describedby=described.unwrap_or_else(|| "meetings-hint".to_string()) />
                                 </div>
                             }
                         }).collect_view()}

@@ -3,11 +3,11 @@
 
 use super::{gate, CoordinatorNav};
 use crate::components::places::use_live_refresh;
+use crate::components::title::Title;
 use crate::errors::AppError;
 use crate::functions::coordinator::get_dashboard;
 use crate::models::Dashboard;
 use leptos::prelude::*;
-use crate::components::title::Title;
 
 /// The dashboard.
 #[component]
@@ -73,6 +73,46 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                 </p>
             </div>
         })}
+        <h2>"Offers waiting for an answer"</h2>
+        {if d.offers.is_empty() {
+            view! { <p>"No offers are waiting for an answer."</p> }.into_any()
+        } else {
+            view! {
+                <p class="hint">"Soonest to lapse first. An offer that lapses passes to the next person waiting."</p>
+                <ul class="dashboard-todo">
+                    {d.offers.into_iter().map(|(r, until)| view! {
+                        <li>
+                            <a href=format!("/coordinator/applications/{}", r.id)>{r.reference.clone()}</a>
+                            " · " {r.name.clone()} " · " {r.cohort_name.clone().unwrap_or_default()}
+                            " · " <strong>{format!("lapses {until}")}</strong>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <h2>"Awaiting an attendance check"</h2>
+        {if d.awaiting_count == 0 {
+            view! { <p>"Nobody is waiting for an attendance check."</p> }.into_any()
+        } else {
+            let count = d.awaiting_count;
+            view! {
+                <p>
+                    {format!("{count} application{} gave no attendance code, so the course team checks the taster session's attendance. ", if count == 1 { "" } else { "s" })}
+                    <a href="/coordinator/attendance">"Match a Zoom report"</a>
+                    " or "
+                    <a href="/coordinator/applications?state=awaiting_attendance&sort=submitted&dir=asc">"see them all"</a>
+                    "."
+                </p>
+                <ul class="dashboard-todo">
+                    {d.awaiting.into_iter().map(|r| view! {
+                        <li>
+                            <a href=format!("/coordinator/applications/{}", r.id)>{r.reference.clone()}</a>
+                            " · " {r.name.clone()} " · " <span class="hint">{format!("applied {}", r.submitted_uk)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
         <h2>"Places"</h2>
         <div class="table-wrap">
             <table class="table">

@@ -2,9 +2,9 @@
 
 use super::DoneBanner;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::title::Title;
 use crate::functions::coordinator::get_login_page;
 use leptos::prelude::*;
-use crate::components::title::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The sign-in page.

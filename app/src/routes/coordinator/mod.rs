@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod applications;
 pub mod attendance;
+pub mod audit;
 pub mod cohorts;
 pub mod dashboard;
 pub mod emails;
@@ -78,27 +79,34 @@ fn SignInNeeded() -> impl IntoView {
 #[component]
 pub fn CoordinatorNav() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
+    let path = use_location().pathname.get_untracked();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                me.await.ok().flatten().map(|user| {
+            {move || {
+                let path = path.clone();
+                Suspend::new(async move {
+                me.await.ok().flatten().map(move |user| {
                     let admin = user.role == Role::Admin;
+                    let link = move |href: &'static str, text: &'static str| {
+                        let current = crate::components::layout::is_current(href, &path).then_some("page");
+                        view! { <li><a href=href aria-current=current>{text}</a></li> }
+                    };
                     view! {
                         <nav class="coordinator-nav" aria-label="Coordinators">
                             <ul class="coordinator-nav__list">
-                                <li><a href="/coordinator">"Dashboard"</a></li>
-                                <li><a href="/coordinator/tasters">"Taster sessions"</a></li>
-                                <li><a href="/coordinator/cohorts">"Cohorts"</a></li>
-                                <li><a href="/coordinator/applications">"Applications"</a></li>
-                                <li><a href="/coordinator/attendance">"Attendance"</a></li>
-                                <li><a href="/coordinator/emails">"Emails"</a></li>
-                                <li><a href="/coordinator/retention">"Retention"</a></li>
+                                {link("/coordinator", "Dashboard")}
+                                {link("/coordinator/tasters", "Taster sessions")}
+                                {link("/coordinator/cohorts", "Cohorts")}
+                                {link("/coordinator/applications", "Applications")}
+                                {link("/coordinator/attendance", "Attendance")}
+                                {link("/coordinator/emails", "Emails")}
+                                {link("/coordinator/retention", "Retention")}
                                 {admin.then(|| view! {
-                                    <li><a href="/coordinator/accounts">"Accounts"</a></li>
-                                    <li><a href="/coordinator/audit">"Audit log"</a></li>
-                                    <li><a href="/coordinator/access-log">"Access log"</a></li>
+                                    {link("/coordinator/accounts", "Accounts")}
+                                    {link("/coordinator/audit", "Audit log")}
+                                    {link("/coordinator/access-log", "Access log")}
                                 })}
-                                <li><a href="/coordinator/password">"Your password"</a></li>
+                                {link("/coordinator/password", "Your password")}
                             </ul>
                             <form method="post" action="/coordinator/logout" class="coordinator-nav__signout">
                                 <span class="coordinator-nav__who">{format!("Signed in as {}", user.name)}</span>
@@ -107,7 +115,7 @@ pub fn CoordinatorNav() -> impl IntoView {
                         </nav>
                     }
                 })
-            })}
+            })}}
         </Suspense>
     }
 }

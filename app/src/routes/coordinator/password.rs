@@ -4,10 +4,10 @@
 use super::{gate, CoordinatorNav, DoneBanner};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::TextInput;
+use crate::components::title::Title;
 use crate::domain::password_change::{summary_lines, MIN_PASSWORD_CHARS};
 use crate::functions::coordinator::get_password_page;
 use leptos::prelude::*;
-use crate::components::title::Title;
 
 const TITLE: &str = "Change your password – Coordinators – Compassionate leadership";
 
