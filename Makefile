@@ -7,13 +7,13 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # sqlx never reaches for a live database at compile time.
 export SQLX_OFFLINE := true
 
-.PHONY: run test tools test-tools build test-deps test-rust test-e2e clean-data
+.PHONY: run test tools test-tools build test-deps test-rust test-survival test-e2e clean-data
 
 run: tools build
 	@echo "Starting enrol in demo mode (data in data/enrol.db; Ctrl-C stops it)"
 	ENROL_DEMO=1 LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} target/release/server
 
-test: test-tools test-deps test-rust build test-e2e
+test: test-tools test-deps test-rust build test-survival test-e2e
 
 tools:
 	@scripts/install-tools.sh
@@ -33,6 +33,17 @@ test-deps:
 
 test-rust:
 	scripts/test-rust.sh
+
+# Short versions of the survival runs (bench/README.md has the long ones): crash cycles on
+# both databases, a full disk and a stopped database, the API against its contract, the
+# parsers' fuzz targets.
+test-survival:
+	@echo "==> Crash cycles: 10 SIGKILLs during a join race, on SQLite and PostgreSQL"
+	ENROL_BUILT=1 bench/crash-cycles.sh 10
+	@echo "==> Faults: a full disk, a stopped database"
+	scripts/test-faults.sh
+	scripts/test-api-contract.sh
+	scripts/test-fuzz.sh
 
 test-e2e:
 	@echo "==> Browser tests (Playwright, headless Chromium)"

@@ -4,7 +4,8 @@
 #
 #   scripts/install-tools.sh          build tools (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
 #   scripts/install-tools.sh --test   also Chromium, PostgreSQL's server, the browser-test
-#                                     packages in end2end/ and cargo-deny (the dependency checks)
+#                                     packages in end2end/, cargo-deny (the dependency checks),
+#                                     schemathesis (the API fuzzer) and cargo-fuzz
 #
 # Nothing here downloads a browser or a prebuilt binary from outside the package registries:
 # Chromium comes from Debian, wasm-opt from npm's binaryen, the Rust tools are built from crates.
@@ -21,6 +22,8 @@ CARGO_LEPTOS_VERSION=0.3.11
 CARGO_LEPTOS_TOOLCHAIN=1.99.1
 BINARYEN_VERSION=132
 CARGO_DENY_VERSION=0.20.2
+CARGO_FUZZ_VERSION=0.13.1
+SCHEMATHESIS_VERSION=4.32.5
 # The pages' own wasm bundles are built with this nightly's size options (rebuilding std for
 # size, no panic messages): see scripts/build-bundles.sh. Pinned, so the wasm is reproducible.
 BUNDLE_TOOLCHAIN=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
@@ -28,7 +31,7 @@ BUNDLE_TOOLCHAIN=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 total=6
-$want_test && total=12
+$want_test && total=14
 step=0
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -153,6 +156,25 @@ if $want_test; then
   else
     echo "    not found: building it from crates.io (about 5 minutes, once per machine)"
     cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+    done_in
+  fi
+
+  begin "schemathesis $SCHEMATHESIS_VERSION (PyPI, in .tools/schemathesis), the API contract fuzzer"
+  if .tools/schemathesis/bin/st --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    echo "    already installed"
+  else
+    rm -rf "$tools/schemathesis"
+    python3 -m venv "$tools/schemathesis"
+    "$tools/schemathesis/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    done_in
+  fi
+
+  begin "cargo-fuzz $CARGO_FUZZ_VERSION (fuzz targets of the parsers, with Rust $BUNDLE_TOOLCHAIN)"
+  if cargo fuzz --version 2>/dev/null | grep -q " $CARGO_FUZZ_VERSION\$"; then
+    echo "    already installed"
+  else
+    echo "    not found: building it from crates.io (about 3 minutes, once per machine)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
     done_in
   fi
 fi

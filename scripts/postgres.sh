@@ -7,6 +7,7 @@
 #                                           (`fast`: no fsync, for tests where durability
 #                                           is not what is measured)
 #   scripts/postgres.sh stop DIR           stops it (and is quiet when it is not running)
+#   scripts/postgres.sh resume DIR         starts a stopped cluster again, same data and port
 #
 # As root (CI), the server runs as the `postgres` user, since PostgreSQL refuses to run as root.
 set -euo pipefail
@@ -36,9 +37,14 @@ case "$command" in
     if [ "$mode" = fast ]; then
       options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
+    echo "$options" >"$dir/options"
     as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$port/postgres"
+    ;;
+  resume)
+    as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null \
+      || { cat "$dir/server.log" >&2; exit 1; }
     ;;
   stop)
     if [ -f "$dir/data/postmaster.pid" ]; then
@@ -46,7 +52,7 @@ case "$command" in
     fi
     ;;
   *)
-    echo "usage: scripts/postgres.sh start|stop DIR [fast]" >&2
+    echo "usage: scripts/postgres.sh start|stop|resume DIR [fast]" >&2
     exit 2
     ;;
 esac

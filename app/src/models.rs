@@ -129,6 +129,7 @@ impl TasterStatus {
 
 /// Whether a cohort takes applications.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CohortStatus {
     /// Being prepared: not shown to applicants.
@@ -233,6 +234,7 @@ pub struct QueuePosition {
 
 /// The answer to a submitted application, as the JSON API gives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApplicationOutcome {
     pub reference: String,
     pub state: AllocationState,

@@ -415,11 +415,6 @@ async fn open_cohort(t: &TestStore, id: i64, capacity: i64, by: i64, now: DateTi
     t.store.update_cohort(id, update, by, now).await
 }
 
-/// The SQL of "waits for cohort $1": waiting, chose it (or any), has not left its queue.
-const WAITS_FOR: &str = "a.state = 'waiting' AND (a.any_cohort OR EXISTS (
-         SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = $1))
-     AND NOT EXISTS (SELECT 1 FROM application_left_queue l WHERE l.application_id = a.id AND l.cohort_id = $1)";
-
 async fn check(t: &TestStore, model: &Model, cohorts: &[i64], step: usize, op: &Op) {
     for (i, app) in model.apps.iter().enumerate() {
         let status = t.store.application_status(&app.token).await.unwrap();
@@ -435,51 +430,8 @@ async fn check(t: &TestStore, model: &Model, cohorts: &[i64], step: usize, op: &
             assert_eq!(actual, expected, "step {step}: application {i} queue positions");
         }
     }
-    let raw = t.raw().await;
-    for (index, &cohort) in cohorts.iter().enumerate() {
-        let (capacity, allocated_count, offered_count, status): (i64, i64, i64, String) =
-            sql("SELECT capacity, allocated_count, offered_count, status FROM cohort WHERE id = $1")
-                .bind(cohort)
-                .fetch_one(&raw)
-                .await
-                .unwrap();
-        let (allocated, offered): (i64, i64) = sql(
-            "SELECT count(*) FILTER (WHERE state = 'allocated'), count(*) FILTER (WHERE state = 'offered')
-             FROM application WHERE cohort_id = $1",
-        )
-        .bind(cohort)
-        .fetch_one(&raw)
-        .await
-        .unwrap();
-        assert_eq!((allocated, offered), (allocated_count, offered_count), "step {step}: counters match the rows");
-        assert!(allocated + offered <= capacity, "step {step}: cohort {index} holds more than its capacity");
-        let waiting_for_it: i64 =
-            sql_assembled(format!("SELECT count(*) FROM application a WHERE {WAITS_FOR}"))
-                .bind(cohort)
-                .scalar(&raw)
-                .await
-                .unwrap();
-        assert!(
-            status != "open" || allocated + offered == capacity || waiting_for_it == 0,
-            "step {step}: open cohort {index} has a free place while {waiting_for_it} wait for it"
-        );
-        if status != "open" {
-            continue;
-        }
-        // The waiting list, read in eligible_at order, must be numbered 1, 2, 3… in that order.
-        let queue: Vec<String> = sql_assembled(format!(
-            "SELECT a.status_token FROM application a WHERE {WAITS_FOR} ORDER BY a.eligible_at, a.id"
-        ))
-        .bind(cohort)
-        .scalars(&raw)
-        .await
-        .unwrap();
-        for (expected, token) in queue.iter().enumerate() {
-            let status = t.store.application_status(token).await.unwrap();
-            let position = status.positions.iter().find(|p| p.cohort_id == cohort).map(|p| p.position);
-            assert_eq!(position, Some(expected as i64 + 1), "step {step}: cohort {index} queue order");
-        }
-    }
+    let breaches = t.store.rule_breaches().await.unwrap();
+    assert!(breaches.is_empty(), "step {step} ({op:?}): {breaches:?}");
 }
 
 proptest! {

@@ -122,7 +122,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("positions unchanged when read back: {final_ok}; places remaining: {remaining:?}");
 
-    let cpu: Option<f64> = servers.iter().map(|s| cpu_seconds(s.id())).sum();
+    let cpu: Option<f64> = servers.iter().map(|s| bench::process::cpu_seconds(s.id())).sum();
     if let Some(cpu) = cpu {
         println!("server CPU time during the run and checks (all instances): {cpu:.2} s");
     }
@@ -142,12 +142,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(1);
     }
     Ok(())
-}
-
-/// User + system CPU seconds a process has used so far (Linux /proc).
-fn cpu_seconds(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
 }

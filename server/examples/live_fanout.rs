@@ -27,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     bench::seed(&url, "Fan-out cohort", 12, CODE).await?;
     let client = reqwest::Client::builder().pool_max_idle_per_host(0).build()?;
     let (servers, bases) = bench::start_servers(&options, &url, 3301, &client).await?;
-    let rss = |servers: &[std::process::Child]| servers.iter().map(|s| rss_mib(s.id())).fold(0.0, f64::max);
+    let rss = |servers: &[std::process::Child]| servers.iter().map(|s| bench::process::rss_mib(s.id())).fold(0.0, f64::max);
     let rss_idle = rss(&servers);
 
     println!(
@@ -117,14 +117,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(1);
     }
     Ok(())
-}
-
-fn rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map(|kib| kib / 1024.0)
-        .unwrap_or(f64::NAN)
 }

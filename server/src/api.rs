@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 /// The `/api/v1` routes.
 pub fn routes() -> Router<AppState> {
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tasters", get(list_tasters))
         .route("/api/v1/applications", post(create_application))
         .route("/api/v1/applications/{status_token}", get(get_application))
+        .route("/api/v1/openapi.json", get(crate::openapi::document))
         .layer(axum::middleware::from_fn(require_json))
 }
 
@@ -68,18 +70,22 @@ impl From<AppError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct ApiMeeting {
+/// One meeting of a cohort.
+#[derive(Serialize, ToSchema)]
+pub struct ApiMeeting {
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
 }
 
-#[derive(Serialize)]
-struct ApiCohort {
+/// A published cohort.
+#[derive(Serialize, ToSchema)]
+pub struct ApiCohort {
     id: i64,
     name: String,
+    /// The intake the cohort belongs to, like `2027-01`.
     intake: String,
     capacity: i64,
+    /// Capacity − allocated − outstanding offers.
     places_remaining: i64,
     status: app::models::CohortStatus,
     meetings: Vec<ApiMeeting>,
@@ -104,20 +110,37 @@ impl From<Cohort> for ApiCohort {
 }
 
 /// `GET /api/v1/cohorts`: published cohorts, earliest first, with places remaining.
-async fn list_cohorts(State(state): State<AppState>) -> Result<Json<Vec<ApiCohort>>, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/cohorts",
+    tag = "cohorts",
+    summary = "The published cohorts, earliest first, with their places remaining",
+    responses(
+        (status = 200, description = "The cohorts", body = [ApiCohort]),
+        (status = 503, description = "The database is unavailable; try again in a minute", body = crate::openapi::Problem),
+    )
+)]
+pub async fn list_cohorts(State(state): State<AppState>) -> Result<Json<Vec<ApiCohort>>, ApiError> {
     Ok(Json(state.store.cohorts(false).await?.into_iter().map(ApiCohort::from).collect()))
 }
 
-#[derive(Deserialize)]
-struct TasterQuery {
+/// Which taster sessions to list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TasterQuery {
+    /// `past` lists past sessions too; left out, only upcoming ones.
+    #[param(pattern = "^(past)?$")]
     include: Option<String>,
 }
 
-#[derive(Serialize)]
-struct ApiTaster {
+/// A taster session (never its attendance code).
+#[derive(Serialize, ToSchema)]
+pub struct ApiTaster {
     id: i64,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
+    /// `scheduled` or `cancelled`.
+    #[schema(value_type = String, pattern = "^(scheduled|cancelled)$")]
     status: &'static str,
     zoom_url: String,
     meeting_id: String,
@@ -139,7 +162,19 @@ impl From<TasterSession> for ApiTaster {
 }
 
 /// `GET /api/v1/tasters[?include=past]`: taster sessions (never their attendance codes).
-async fn list_tasters(
+#[utoipa::path(
+    get,
+    path = "/api/v1/tasters",
+    tag = "tasters",
+    summary = "Taster sessions, earliest first",
+    params(TasterQuery),
+    responses(
+        (status = 200, description = "The sessions", body = [ApiTaster]),
+        (status = 422, description = "`include` is neither left out nor `past`", body = crate::openapi::FieldProblems),
+        (status = 503, description = "The database is unavailable; try again in a minute", body = crate::openapi::Problem),
+    )
+)]
+pub async fn list_tasters(
     State(state): State<AppState>,
     Query(query): Query<TasterQuery>,
 ) -> Result<Json<Vec<ApiTaster>>, ApiError> {
@@ -152,24 +187,54 @@ async fn list_tasters(
 }
 
 /// The JSON body of `POST /api/v1/applications`.
-#[derive(Default, Deserialize)]
+#[derive(Default, Deserialize, ToSchema)]
 #[serde(default)]
-struct ApiApplication {
+pub struct ApiApplication {
+    /// Up to 100 characters.
+    #[schema(required = true)]
     name: String,
+    /// A work email address; one active application per address per intake.
+    #[schema(required = true)]
     email: String,
+    #[schema(required = true)]
     job_title: String,
+    #[schema(required = true)]
     employer: String,
+    #[schema(required = true, value_type = crate::openapi::NurseAdvocateAnswer)]
     nurse_advocate: String,
+    /// A taster session that has started.
     taster_session_id: Option<i64>,
+    /// The code shown in a taster session: four words, compared without case, spaces or
+    /// hyphens. It confirms attendance from 15 minutes before its session until 7 days after.
     attendance_code: Option<String>,
+    /// Cohort ids in rank order; empty means any open cohort.
     cohort_preferences: Vec<i64>,
+    /// Up to 1000 characters.
     access_needs: Option<String>,
+    /// Must be `true`.
+    #[schema(required = true)]
     consent: bool,
 }
 
 /// `POST /api/v1/applications`: 201 with the outcome, 422 with field errors, 409 for a
 /// duplicate, 400 for a body that is not JSON.
-async fn create_application(State(state): State<AppState>, client: ClientIp, body: Bytes) -> Response {
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications",
+    tag = "applications",
+    summary = "Apply for a place",
+    request_body = ApiApplication,
+    responses(
+        (status = 201, description = "Stored: the outcome and the status token", body = ApplicationOutcome),
+        (status = 400, description = "The body is not a JSON object", body = crate::openapi::FieldProblems),
+        (status = 409, description = "This email already has an active application for the intake", body = crate::openapi::Problem),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::openapi::Problem),
+        (status = 422, description = "A field breaks a rule: each named with how to fix it", body = crate::openapi::FieldProblems),
+        (status = 429, description = "Too many requests, or too many wrong attendance codes; try again later", body = crate::openapi::Problem),
+        (status = 503, description = "The database is unavailable or full; nothing was stored, try again in a minute", body = crate::openapi::Problem),
+    )
+)]
+pub async fn create_application(State(state): State<AppState>, client: ClientIp, body: Bytes) -> Response {
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
     let body: ApiApplication = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(body) => body,
@@ -213,7 +278,19 @@ fn body_error(error: serde_path_to_error::Error<serde_json::Error>) -> (StatusCo
 }
 
 /// `GET /api/v1/applications/{status_token}`: the application's current outcome.
-async fn get_application(
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{status_token}",
+    tag = "applications",
+    summary = "An application's current outcome",
+    params(("status_token" = String, Path, description = "The status token given when the application was made")),
+    responses(
+        (status = 200, description = "The outcome", body = ApplicationOutcome),
+        (status = 404, description = "No application has that status token", body = crate::openapi::Problem),
+        (status = 503, description = "The database is unavailable; try again in a minute", body = crate::openapi::Problem),
+    )
+)]
+pub async fn get_application(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<ApplicationOutcome>, ApiError> {

@@ -12,6 +12,13 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 /// The event stream (documented in docs/api.md).
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    tag = "live",
+    summary = "Server-sent events: `places` (the live figures, as JSON) and `queue` (a version number that changes whenever a queue may have moved)",
+    responses((status = 200, description = "An event stream that stays open", content_type = "text/event-stream", body = String))
+)]
 pub async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = state.live.subscribe();
     let shutting_down = state.live.shutting_down();

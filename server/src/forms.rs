@@ -125,7 +125,12 @@ async fn post_join(
             status = StatusCode::TOO_MANY_REQUESTS;
             JoinDraft { form, errors: [("attendance_code".to_string(), message)].into(), notice: None }
         }
-        Err(other) => JoinDraft { form, errors: Default::default(), notice: Some(other.to_string()) },
+        Err(other) => {
+            // The database is unreachable or full (503), or a fault of ours (500): the form
+            // comes back with what was typed, a notice, and the status that says so.
+            status = StatusCode::from_u16(other.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            JoinDraft { form, errors: Default::default(), notice: Some(other.to_string()) }
+        }
     };
     let mut page = render_page(state, "/join", &headers, draft).await;
     if page.status() == StatusCode::OK {

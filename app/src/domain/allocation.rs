@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an application stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AllocationState {
     /// The form is in; attendance at a taster is not confirmed yet.

@@ -16,6 +16,7 @@ pub mod db;
 mod events;
 pub mod export;
 pub mod history;
+mod invariants;
 mod limits;
 pub mod notes;
 pub mod outbox;

@@ -2,30 +2,22 @@
 //! session that has just ended (so its attendance code makes applicants eligible), and the
 //! wait for the server under test to answer.
 
+pub mod process;
+
 use app::store::{NewCohort, NewTaster, Store};
 use chrono::{Duration, Utc};
 
-/// Seeds the database at `url`: a cohort named `name` with `capacity` places and six weekly
-/// meetings from six weeks on, and a taster session an hour ago with `attendance_code`.
+/// Seeds the database at `url`: a cohort named `name` with `capacity` places (see
+/// [`add_cohort`]) and a taster session an hour ago with `attendance_code`; returns the
+/// cohort's id.
 pub async fn seed(
     url: &str,
     name: &str,
     capacity: i64,
     attendance_code: &str,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<i64, Box<dyn std::error::Error>> {
     let store = Store::open(url).await?;
-    let start = Utc::now() + Duration::weeks(6);
-    store
-        .create_cohort(&NewCohort {
-            name: name.into(),
-            intake: "bench".into(),
-            capacity,
-            status: app::models::CohortStatus::Open,
-            meetings: (0..6)
-                .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
-                .collect(),
-        }, app::workflow::Actor::System, Utc::now())
-        .await?;
+    let cohort = add_cohort(&store, name, "bench", capacity).await?;
     let taster = Utc::now() - Duration::hours(1);
     store
         .create_taster(&NewTaster {
@@ -38,7 +30,23 @@ pub async fn seed(
         }, app::workflow::Actor::System, Utc::now())
         .await?;
     store.close().await;
-    Ok(())
+    Ok(cohort)
+}
+
+/// Adds an open cohort named `name` of `intake` with `capacity` places and six weekly
+/// meetings from six weeks on; returns its id.
+pub async fn add_cohort(store: &Store, name: &str, intake: &str, capacity: i64) -> Result<i64, Box<dyn std::error::Error>> {
+    let start = Utc::now() + Duration::weeks(6);
+    let cohort = NewCohort {
+        name: name.into(),
+        intake: intake.into(),
+        capacity,
+        status: app::models::CohortStatus::Open,
+        meetings: (0..6)
+            .map(|w| (start + Duration::weeks(w), start + Duration::weeks(w) + Duration::hours(2)))
+            .collect(),
+    };
+    Ok(store.create_cohort(&cohort, app::workflow::Actor::System, Utc::now()).await?)
 }
 
 /// Waits (up to 10 seconds) until `base/healthz` answers 200.
