@@ -33,7 +33,6 @@ mkdir -p "$disk" "$work/outbox"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 failed=0
-n=0
 
 # check WHAT EXPECTED ACTUAL: one assertion, printed either way.
 check() {
@@ -57,16 +56,19 @@ status() {
   curl -s -o "$work/body" -w '%{http_code}' -X "$method" "$base$path" "$@" || echo 000
 }
 
-# apply: a new, valid application through the JSON API; prints the status code.
+# apply: a new, valid application through the JSON API (a new email each time, from the
+# clock: it runs in a subshell); prints the status code.
 apply() {
-  n=$((n + 1))
+  local n
+  n=$(date +%s%N)
   status POST /api/v1/applications -H 'content-type: application/json' --data-binary \
     "{\"name\":\"Fault Nurse $n\",\"email\":\"fault$n.$$@nhs.net\",\"job_title\":\"Staff nurse\",\"employer\":\"A trust\",\"nurse_advocate\":\"yes\",\"cohort_preferences\":[],\"consent\":true}"
 }
 
 # join_form: the same through the joining form's plain HTML post.
 join_form() {
-  n=$((n + 1))
+  local n
+  n=$(date +%s%N)
   status POST /join -H 'content-type: application/x-www-form-urlencoded' --data-binary \
     "name=Fault+Nurse+$n&email=fault$n.$$%40nhs.net&job_title=Staff+nurse&employer=A+trust&nurse_advocate=yes&preference=any&consent=yes"
 }

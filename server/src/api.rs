@@ -23,10 +23,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/cohorts", get(list_cohorts))
         .route("/api/v1/tasters", get(list_tasters))
-        .route("/api/v1/applications", post(create_application))
+        // Only on the POST itself: a method a route lacks is a 405, whatever its body.
+        .route("/api/v1/applications", post(create_application).route_layer(axum::middleware::from_fn(require_json)))
         .route("/api/v1/applications/{status_token}", get(get_application))
         .route("/api/v1/openapi.json", get(crate::openapi::document))
-        .layer(axum::middleware::from_fn(require_json))
 }
 
 /// A request with a body must say it is JSON. Browsers send a cross-site form or `text/plain`

@@ -59,3 +59,12 @@ async fn the_server_publishes_an_openapi_3_1_document_of_its_api() {
         assert!(required.iter().any(|f| f == field), "{field} is required");
     }
 }
+
+#[tokio::test]
+async fn a_method_an_operation_lacks_is_405_naming_the_allowed_ones() {
+    let app = TestApp::spawn().await;
+    let res = app.client.post(app.url("/api/v1/tasters")).body("x").send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 405, "a POST where there is none, even with a body that is not JSON");
+    let allow = res.headers().get("allow").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(allow.contains("GET"), "Allow: {allow:?}");
+}
