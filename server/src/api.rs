@@ -170,14 +170,18 @@ impl From<TasterSession> for ApiTaster {
     params(TasterQuery),
     responses(
         (status = 200, description = "The sessions", body = [ApiTaster]),
-        (status = 422, description = "`include` is neither left out nor `past`", body = crate::openapi::FieldProblems),
+        (status = 422, description = "`include` is neither left out nor `past` (or given twice)", body = crate::openapi::FieldProblems),
         (status = 503, description = "The database is unavailable; try again in a minute", body = crate::openapi::Problem),
     )
 )]
 pub async fn list_tasters(
     State(state): State<AppState>,
-    Query(query): Query<TasterQuery>,
+    query: Result<Query<TasterQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<ApiTaster>>, ApiError> {
+    // A query that cannot be read (`include` twice, say) is the same field error as a wrong value.
+    let Ok(Query(query)) = query else {
+        return Err(AppError::invalid("include", "Give include once: leave it out, or set it to past").into());
+    };
     let tasters = match query.include.as_deref() {
         None | Some("") => state.store.upcoming_tasters(Utc::now()).await?,
         Some("past") => state.store.all_tasters().await?,

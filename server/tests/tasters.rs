@@ -127,4 +127,8 @@ async fn the_json_list_has_upcoming_sessions_and_past_ones_on_request_never_a_co
     assert!(!all.to_string().to_lowercase().contains(&demo_code(&app).await));
     let res = app.client.get(app.url("/api/v1/tasters?include=everything")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 422);
+    let res = app.client.get(app.url("/api/v1/tasters?include=past&include=past")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 422, "include given twice is a field error, not a bare 400");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["errors"]["include"].as_str().is_some_and(|m| m.contains("once")), "{body}");
 }
