@@ -77,16 +77,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let (client, base, gate) = (client.clone(), base.clone(), gate.clone());
                 tokio::spawn(async move {
                     let _permit = gate.acquire_owned().await.expect("semaphore");
-                    let body = serde_json::json!({
-                        "name": format!("Nurse {cycle}-{i}"),
-                        "email": format!("nurse{cycle}.{i}@crash.nhs.net"),
-                        "job_title": "Staff nurse",
-                        "employer": "A trust",
-                        "nurse_advocate": "yes",
-                        "attendance_code": CODE,
-                        "cohort_preferences": [cohort],
-                        "consent": true
-                    });
+                    let body = bench::application(&format!("{cycle}-{i}"), "crash.nhs.net", CODE, &[cohort]);
                     let res = client.post(format!("{base}/api/v1/applications")).json(&body).send().await.ok()?;
                     let status = res.status().as_u16();
                     // A body cut off by the kill is no answer either.

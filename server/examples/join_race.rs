@@ -44,16 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let (client, base, gate) = (client.clone(), bases[i % bases.len()].clone(), gate.clone());
             tokio::spawn(async move {
                 let _permit = gate.acquire_owned().await.expect("semaphore");
-                let body = serde_json::json!({
-                    "name": format!("Nurse {i}"),
-                    "email": format!("nurse{i}@race.nhs.net"),
-                    "job_title": "Staff nurse",
-                    "employer": "A trust",
-                    "nurse_advocate": "yes",
-                    "attendance_code": CODE,
-                    "cohort_preferences": [],
-                    "consent": true
-                });
+                let body = bench::application(&i.to_string(), "race.nhs.net", CODE, &[]);
                 let sent = Instant::now();
                 let res = client.post(format!("{base}/api/v1/applications")).json(&body).send().await;
                 let latency = sent.elapsed();

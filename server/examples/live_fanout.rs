@@ -76,10 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = &bases[0];
 
     let _ = start.set(Instant::now());
-    let body = serde_json::json!({
-        "name": "Fan Out", "email": "fan.out@nhs.net", "job_title": "Nurse", "employer": "A trust",
-        "nurse_advocate": "yes", "attendance_code": CODE, "cohort_preferences": [], "consent": true
-    });
+    let body = bench::application("fan-out", "nhs.net", CODE, &[]);
     let res = client.post(format!("{base}/api/v1/applications")).json(&body).send().await?;
     allocated.notify_waiters();
     println!(

@@ -162,16 +162,7 @@ async fn one_request(
         6..=8 => get("/tasters".into()),
         9 | 10 => get("/join".into()),
         11..=13 => {
-            let body = serde_json::json!({
-                "name": format!("Soak Nurse {n}"),
-                "email": format!("soak{n}@nhs.net"),
-                "job_title": "Staff nurse",
-                "employer": "A trust",
-                "nurse_advocate": "yes",
-                "attendance_code": CODE,
-                "cohort_preferences": [],
-                "consent": true
-            });
+            let body = bench::application(&n.to_string(), "soak.nhs.net", CODE, &[]);
             let res = client.post(format!("{base}/api/v1/applications")).json(&body).send().await.ok()?;
             let status = res.status().as_u16();
             let json: serde_json::Value = res.json().await.ok()?;

@@ -49,6 +49,22 @@ pub async fn add_cohort(store: &Store, name: &str, intake: &str, capacity: i64) 
     Ok(store.create_cohort(&cohort, app::workflow::Actor::System, Utc::now()).await?)
 }
 
+/// The JSON body of an eligible applicant's `POST /api/v1/applications`: `n`'s own name and
+/// email at `domain`, the session's `attendance_code`, and `cohorts` in rank order (empty:
+/// any cohort).
+pub fn application(n: &str, domain: &str, attendance_code: &str, cohorts: &[i64]) -> serde_json::Value {
+    serde_json::json!({
+        "name": format!("Nurse {n}"),
+        "email": format!("nurse{n}@{domain}"),
+        "job_title": "Staff nurse",
+        "employer": "A trust",
+        "nurse_advocate": "yes",
+        "attendance_code": attendance_code,
+        "cohort_preferences": cohorts,
+        "consent": true
+    })
+}
+
 /// Waits (up to 10 seconds) until `base/healthz` answers 200.
 pub async fn wait_healthy(client: &reqwest::Client, base: &str) -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..100 {
