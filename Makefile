@@ -35,14 +35,15 @@ test-rust:
 	scripts/test-rust.sh
 
 # Short versions of the survival runs (bench/README.md has the long ones): crash cycles on
-# both databases, a full disk and a stopped database, the API against its contract.
-# (The parsers' fuzz targets, scripts/test-fuzz.sh, are not part of it yet.)
+# both databases, a full disk and a stopped database, the API against its contract, the
+# parsers' fuzz targets.
 test-survival:
 	@echo "==> Crash cycles: 10 SIGKILLs during a join race, on SQLite and PostgreSQL"
 	ENROL_BUILT=1 bench/crash-cycles.sh 10
 	@echo "==> Faults: a full disk, a stopped database"
 	scripts/test-faults.sh
 	scripts/test-api-contract.sh
+	scripts/test-fuzz.sh
 
 test-e2e:
 	@echo "==> Browser tests (Playwright, headless Chromium)"

@@ -3,7 +3,7 @@
 # wasm bundles): the Zoom report reader, the joining form's and coordinators' form parsers,
 # the email and name types. Any input that makes one panic is saved under
 # fuzz/artifacts/<target>/ and fails the run; turn it into a unit test beside the parser.
-#   scripts/test-fuzz.sh [seconds per target]     (default 20)
+#   scripts/test-fuzz.sh [seconds per target]     (default 20; `make test` uses the default)
 # Sanitizer off: the targets are safe Rust, and libFuzzer's coverage guidance is what finds
 # the panics (it also keeps the build to a few minutes).
 set -euo pipefail
