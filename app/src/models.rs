@@ -402,6 +402,9 @@ pub struct ApplicationFilter {
     pub sort: Option<String>,
     /// "asc" or "desc".
     pub dir: Option<String>,
+    /// The table's page, from 1 (the CSV export takes every page).
+    #[serde(default)]
+    pub page: Option<u32>,
 }
 
 /// One line of the audit log as people read it (see `store::history`).
@@ -600,11 +603,14 @@ pub enum MessageKind {
     StatusLink,
     /// A message the course team wrote to a cohort or the waiting list.
     TeamMessage,
+    /// A confirmed attendance was taken back (a wrong Zoom match): the attendance check is
+    /// open again.
+    AttendanceUndone,
 }
 
 impl MessageKind {
     /// Every kind, in the order an application meets them.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Received,
         Self::Allocated,
         Self::Waiting,
@@ -616,6 +622,7 @@ impl MessageKind {
         Self::Moved,
         Self::StatusLink,
         Self::TeamMessage,
+        Self::AttendanceUndone,
     ];
 
     /// The stored and posted spelling.
@@ -632,6 +639,7 @@ impl MessageKind {
             Self::Moved => "moved",
             Self::StatusLink => "status_link",
             Self::TeamMessage => "team_message",
+            Self::AttendanceUndone => "attendance_undone",
         }
     }
 
@@ -654,6 +662,7 @@ impl MessageKind {
             Self::Moved => "Moved to another cohort",
             Self::StatusLink => "Status link",
             Self::TeamMessage => "Message from the course team",
+            Self::AttendanceUndone => "Attendance being checked again",
         }
     }
 }

@@ -21,6 +21,7 @@ async fn matching_a_large_report_does_not_hold_up_a_submission() {
     // 2,500 attendees without an email: each is compared by name with all 600 applications.
     let report = Report {
         meeting_id: None,
+        days: Vec::new(),
         digest: "0".repeat(64),
         rows: 2500,
         attendees: (0..2500)

@@ -3,6 +3,8 @@
 // not contradict an offer or a place, and the coordinators' own menu.
 import { test, expect, hydrated, demo, ukNow, signIn } from "./fixtures";
 import type { APIRequestContext } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -198,12 +200,41 @@ test("the audit log reads as sentences, shows applicants' and enrol's actions, a
   await expect(page.getByText("Nothing in the log matches these filters.")).toBeVisible();
 });
 
+test("a long applications table is read a page at a time, and its page links pass axe", async ({ page, request }) => {
+  const batch = unique();
+  for (let n = 0; n < 101; n++) await apply(request, `page.${batch}.${n}@nhs.net`);
+  await signIn(page);
+  await page.goto("/coordinator/applications");
+  await expect(page.getByRole("status").filter({ hasText: /applications · showing 1 to 100\b/ })).toBeVisible();
+  const pages = page.getByRole("navigation", { name: "Pages of applications" });
+  await expect(pages.getByRole("link", { name: "Page 1" })).toHaveAttribute("aria-current", "page");
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`), `axe at ${width} px`).toEqual([]);
+  }
+  await pages.getByRole("link", { name: "Next page" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.getByRole("status").filter({ hasText: /showing 101 to/ })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Pages of applications" }).getByRole("link", { name: "Previous page" })).toBeVisible();
+});
+
 test("the match table fits a 1280 px screen and a phone", async ({ page }) => {
   await signIn(page);
   await page.goto("/coordinator/attendance");
-  await page.getByLabel("Participant report (CSV)").setInputFiles(
-    path.join(__dirname, "..", "..", "app", "tests", "fixtures", "zoom", "participants-only.csv"),
-  );
+  // The real report, dated the day of the session the form offers first (a report of another
+  // day is refused).
+  const session = await page.getByLabel("Taster session").locator("option").first().textContent();
+  const [, d, monthName, y] = /(\d{1,2}) (\w+) (\d{4})/.exec(session ?? "")!;
+  const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+  const us = `${String(months.indexOf(monthName) + 1).padStart(2, "0")}/${d.padStart(2, "0")}/${y}`;
+  const report = readFileSync(path.join(__dirname, "..", "..", "app", "tests", "fixtures", "zoom", "participants-only.csv"), "utf8");
+  await page.getByLabel("Participant report (CSV)").setInputFiles({
+    name: "participants-only.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(report.replaceAll("12/12/2023", us)),
+  });
   await page.getByRole("button", { name: "Upload and match" }).click();
   await expect(page.getByRole("heading", { name: "Match attendees" })).toBeVisible();
   for (const width of [1280, 375]) {

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{api_application, TestApp};
 use app::store::db::{sql, sql_assembled};
+use common::{api_application, TestApp};
 
 /// Rows in the tables a coordinator can change: nothing may move when a request is refused.
 async fn fingerprint(app: &TestApp) -> Vec<String> {
@@ -15,15 +15,14 @@ async fn fingerprint(app: &TestApp) -> Vec<String> {
         let count: i64 = sql_assembled(format!("SELECT count(*) FROM {table}")).scalar(&raw).await.unwrap();
         counts.push(count.to_string());
     }
-    let sums: (i64, i64, String, String) = sql(
-        "SELECT (SELECT CAST(coalesce(sum(capacity), 0) AS BIGINT) FROM cohort),
+    let sums: (i64, i64, String, String) =
+        sql("SELECT (SELECT CAST(coalesce(sum(capacity), 0) AS BIGINT) FROM cohort),
                 (SELECT count(*) FROM coordinator WHERE disabled_at IS NOT NULL),
                 (SELECT coalesce(string_agg(status || attendance_code, ',' ORDER BY id), '') FROM taster_session),
-                (SELECT coalesce(string_agg(password_hash, ',' ORDER BY id), '') FROM coordinator)",
-    )
-    .fetch_one(&raw)
-    .await
-    .unwrap();
+                (SELECT coalesce(string_agg(password_hash, ',' ORDER BY id), '') FROM coordinator)")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
     counts.extend([sums.0.to_string(), sums.1.to_string(), sums.2, sums.3]);
     counts
 }
@@ -274,8 +273,18 @@ fn import_id_of(location: &str) -> i64 {
     location.trim_start_matches("/coordinator/attendance/").split('?').next().unwrap().parse().unwrap()
 }
 
+/// Uploads a real Zoom report, its dates moved to the session's day (a report of another day
+/// is refused).
 async fn upload(app: &TestApp, cookie: &str, taster: i64, file: &str) -> reqwest::Response {
-    let bytes = std::fs::read(format!("{}/../app/tests/fixtures/zoom/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let day = app.store.taster(taster).await.unwrap().unwrap().uk_day.format("%m/%d/%Y").to_string();
+    let text = std::fs::read_to_string(format!("{}/../app/tests/fixtures/zoom/{file}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap_or_default();
+    upload_bytes(app, cookie, taster, file, text.replace("11/29/2023", &day).replace("12/12/2023", &day).into_bytes())
+        .await
+}
+
+/// Uploads a file as it is.
+async fn upload_bytes(app: &TestApp, cookie: &str, taster: i64, file: &str, bytes: Vec<u8>) -> reqwest::Response {
     let form = reqwest::multipart::Form::new().text("taster_session_id", taster.to_string()).part(
         "report",
         reqwest::multipart::Part::bytes(bytes).file_name(file.to_string()).mime_str("text/csv").unwrap(),
@@ -335,6 +344,39 @@ async fn a_file_that_is_not_a_zoom_report_is_refused_with_a_clear_message_and_no
 }
 
 #[tokio::test]
+async fn the_applications_table_is_read_a_page_at_a_time_and_the_export_has_every_page() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(5, "willow27").await;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    for n in 0..230 {
+        let (status, _) =
+            app.post_json("/api/v1/applications", &api_application(&format!("page{n}@nhs.net"), None)).await;
+        assert_eq!(status, 201);
+    }
+    let rows = |html: &str| html.matches("<th scope=\"row\" data-label=\"Reference\">").count();
+    let (status, _, first) = app.get_as("/coordinator/applications", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(first.contains("230 applications · showing 1 to 100"), "{first}");
+    assert_eq!(rows(&first), 100);
+    assert!(first.contains("rel=\"next\"") && !first.contains("rel=\"prev\""), "page 1 links on, not back");
+    assert!(first.contains("aria-current=\"page\""));
+    let (_, _, last) = app.get_as("/coordinator/applications?sort=submitted&dir=asc&page=3", &cookie).await;
+    assert!(last.contains("230 applications · showing 201 to 230"), "{last}");
+    assert_eq!(rows(&last), 30);
+    assert!(last.contains("rel=\"prev\"") && !last.contains("rel=\"next\""), "the last page links back, not on");
+    assert!(
+        last.contains("href=\"/coordinator/applications?sort=submitted&amp;dir=asc&amp;page=2\""),
+        "the filter is kept"
+    );
+    // Oldest first: the last page holds the newest, ending with the last to apply.
+    assert!(last.contains("page229@nhs.net") && !last.contains("page0@nhs.net"));
+    let (_, _, beyond) = app.get_as("/coordinator/applications?page=99", &cookie).await;
+    assert!(beyond.contains("showing 201 to 230"), "a page past the end shows the last");
+    let (_, _, csv) = app.get_as("/coordinator/applications.csv?page=2", &cookie).await;
+    assert_eq!(csv.lines().count(), 231, "a header and every application");
+}
+
+#[tokio::test]
 async fn the_csv_export_quotes_properly_and_neutralises_formulas() {
     let app = TestApp::spawn().await;
     app.add_cohort_and_taster(5, "willow27").await;
@@ -345,7 +387,10 @@ async fn the_csv_export_quotes_properly_and_neutralises_formulas() {
     app.post_json("/api/v1/applications", &risky).await;
     let (status, _, csv) = app.get_as("/coordinator/applications.csv?q=risky", &cookie).await;
     assert_eq!(status, 200);
-    assert!(csv.starts_with("\u{FEFF}Reference,Name,Work email,Job title,Employer"), "a byte-order mark, then the header");
+    assert!(
+        csv.starts_with("\u{FEFF}Reference,Name,Work email,Job title,Employer"),
+        "a byte-order mark, then the header"
+    );
     assert!(csv.contains("\"Patel, Raj\""), "{csv}");
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""), "{csv}");
     assert_eq!(csv.lines().count(), 2, "the filter applies");
@@ -380,7 +425,8 @@ async fn the_csv_export_has_every_field_in_words_with_iso_uk_times() {
     assert!(cell(1, "Waiting list position").starts_with("1 for "), "{}", cell(1, "Waiting list position"));
     let applied = cell(0, "Applied (UK time)");
     assert!(
-        chrono::DateTime::parse_from_rfc3339(&applied).is_ok() && (applied.ends_with("+00:00") || applied.ends_with("+01:00")),
+        chrono::DateTime::parse_from_rfc3339(&applied).is_ok()
+            && (applied.ends_with("+00:00") || applied.ends_with("+01:00")),
         "ISO 8601 with the UK offset: {applied}"
     );
     assert!(!cell(0, "Taster session attended (UK time)").is_empty());
@@ -393,18 +439,17 @@ async fn coordinator_actions_are_audited_and_the_log_cannot_be_changed() {
     let (_, body) = app.post_json("/api/v1/applications", &api_application("audit@nhs.net", None)).await;
     let token = body["status_token"].as_str().unwrap();
     let raw = app.raw().await;
-    let id: i64 = sql("SELECT id FROM application WHERE status_token = $1")
-        .bind(token)
-        .scalar(&raw)
-        .await
-        .unwrap();
+    let id: i64 = sql("SELECT id FROM application WHERE status_token = $1").bind(token).scalar(&raw).await.unwrap();
     app.post_as(&format!("/coordinator/applications/{id}/withdraw"), &admin, &[]).await;
 
     let (status, _, log) = app.get_as("/coordinator/audit", &admin).await;
     assert_eq!(status, 200);
     assert!(log.contains("Withdrew the application on the applicant’s behalf"), "the action in words");
     assert!(log.contains("state: Awaiting attendance check → Withdrawn"), "before and after, in words");
-    assert!(log.contains("(coordinator)") && log.contains("Applied") && log.contains("The applicant"), "the applicant's own action too");
+    assert!(
+        log.contains("(coordinator)") && log.contains("Applied") && log.contains("The applicant"),
+        "the applicant's own action too"
+    );
     let (_, _, filtered) = app.get_as("/coordinator/audit?who=applicant", &admin).await;
     assert!(filtered.contains("Applied") && !filtered.contains("Withdrew the application on"), "filtered by who");
 
@@ -482,10 +527,8 @@ async fn a_coordinator_changes_their_password_and_their_other_sessions_end() {
 
     // The audit log says it changed, and never holds a hash.
     let raw = app.raw().await;
-    let after: String = sql("SELECT after_json FROM audit_log WHERE action = 'coordinator.password'")
-        .scalar(&raw)
-        .await
-        .unwrap();
+    let after: String =
+        sql("SELECT after_json FROM audit_log WHERE action = 'coordinator.password'").scalar(&raw).await.unwrap();
     assert!(after.contains("\"other_sessions_ended\":1") && !after.contains("argon2"), "{after}");
 }
 
@@ -568,7 +611,9 @@ async fn email_matches_are_confirmed_in_one_action_short_stays_flagged_and_probl
     app.add_cohort_and_taster(5, "willow27").await;
     let taster = app.store.all_tasters().await.unwrap()[0].id;
     let cookie = app.coordinator_cookie("coordinator").await;
-    for (name, email) in [("Amina Khan", "amina.khan@example.nhs.uk"), ("Siobhán Murphy", "siobhan.murphy@example.nhs.uk")] {
+    for (name, email) in
+        [("Amina Khan", "amina.khan@example.nhs.uk"), ("Siobhán Murphy", "siobhan.murphy@example.nhs.uk")]
+    {
         let mut applicant = api_application(email, None);
         applicant["name"] = name.into();
         app.post_json("/api/v1/applications", &applicant).await;
@@ -605,7 +650,10 @@ async fn email_matches_are_confirmed_in_one_action_short_stays_flagged_and_probl
 
     let (status, location, _) =
         app.post_as(&format!("/coordinator/attendance/{import_id}/confirm-email-matches"), &cookie, &[]).await;
-    assert_eq!((status, location.unwrap()), (303, format!("/coordinator/attendance/{import_id}?done=confirmed-all&count=2")));
+    assert_eq!(
+        (status, location.unwrap()),
+        (303, format!("/coordinator/attendance/{import_id}?done=confirmed-all&count=2"))
+    );
     let detail = app.store.import(import_id).await.unwrap().unwrap();
     let confirmed: Vec<&str> = detail
         .attendees
@@ -618,7 +666,7 @@ async fn email_matches_are_confirmed_in_one_action_short_stays_flagged_and_probl
 }
 
 #[tokio::test]
-async fn a_report_of_another_meeting_or_the_same_file_again_is_refused_before_anything_is_stored() {
+async fn a_report_of_another_meeting_or_day_or_the_same_file_again_is_refused_before_anything_is_stored() {
     let app = TestApp::spawn().await;
     app.add_cohort_and_taster(5, "willow27").await;
     let taster = app.store.all_tasters().await.unwrap()[0].id;
@@ -632,14 +680,109 @@ async fn a_report_of_another_meeting_or_the_same_file_again_is_refused_before_an
     assert!(body.contains("This report was already uploaded for this session"), "{body}");
     assert_eq!(fingerprint(&app).await, before, "nothing stored the second time");
 
+    // A report of another day (the fixture as exported, in 2023).
+    let bytes = std::fs::read(format!(
+        "{}/../app/tests/fixtures/zoom/participants-with-meeting-header.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let res = upload_bytes(&app, &cookie, taster, "participants-with-meeting-header.csv", bytes).await;
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("This report is of a meeting on Wednesday 29 November 2023, but the session you chose is on"),
+        "{body}"
+    );
+    assert_eq!(fingerprint(&app).await, before, "nothing stored for another day");
+
     let other = app.add_taster_at(chrono::Utc::now() - chrono::Duration::hours(3), "other-code").await;
     let raw = app.raw().await;
-    sql("UPDATE taster_session SET meeting_id = '989 3314 4569' WHERE id = $1").bind(other).execute(&raw).await.unwrap();
+    sql("UPDATE taster_session SET meeting_id = '989 3314 4569' WHERE id = $1")
+        .bind(other)
+        .execute(&raw)
+        .await
+        .unwrap();
     let before = fingerprint(&app).await;
     let res = upload(&app, &cookie, other, "participants-with-meeting-header.csv").await;
     let body = res.text().await.unwrap();
     assert!(body.contains("This report is from Zoom meeting 91273431323") && body.contains("98933144569"), "{body}");
     assert_eq!(fingerprint(&app).await, before, "nothing stored for the wrong meeting");
+}
+
+#[tokio::test]
+async fn a_confirmed_match_is_taken_back_from_a_waiting_applicant_but_a_place_given_stays() {
+    let app = TestApp::spawn().await;
+    app.add_cohort_and_taster(1, "willow27").await;
+    let taster = app.store.all_tasters().await.unwrap()[0].id;
+    let cookie = app.coordinator_cookie("coordinator").await;
+    for (name, email) in
+        [("Siobhán Murphy", "siobhan.murphy@example.nhs.uk"), ("Amina Khan", "amina.khan@example.nhs.uk")]
+    {
+        let mut applicant = api_application(email, None);
+        applicant["name"] = name.into();
+        assert_eq!(app.post_json("/api/v1/applications", &applicant).await.0, 201);
+    }
+    let res = upload(&app, &cookie, taster, "participants-with-meeting-header.csv").await;
+    let import_id = import_id_of(res.headers()["location"].to_str().unwrap());
+    let import = [("import_id", import_id.to_string())];
+    let import: Vec<(&str, &str)> = import.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let attendee = |detail: &app::models::ImportDetail, name: &str| {
+        detail.attendees.iter().find(|a| a.name == name).cloned().unwrap()
+    };
+    let detail = app.store.import(import_id).await.unwrap().unwrap();
+    let (siobhan, amina) = (attendee(&detail, "Siobhán Murphy"), attendee(&detail, "Amina Khan"));
+    // Siobhán takes the one place; Amina, confirmed next, waits.
+    for who in [&siobhan, &amina] {
+        app.post_as(&format!("/coordinator/attendance/attendees/{}/confirm", who.id), &cookie, &import).await;
+    }
+    let raw = app.raw().await;
+    let state = |email: &'static str| {
+        let raw = raw.clone();
+        async move {
+            sql("SELECT state FROM application WHERE email = $1").bind(email).scalar::<String>(&raw).await.unwrap()
+        }
+    };
+    assert_eq!(state("siobhan.murphy@example.nhs.uk").await, "allocated");
+    assert_eq!(state("amina.khan@example.nhs.uk").await, "waiting");
+
+    // Amina's match was wrong: taking it back puts her application back to the attendance check.
+    let (status, location, _) =
+        app.post_as(&format!("/coordinator/attendance/attendees/{}/undo", amina.id), &cookie, &import).await;
+    assert_eq!(
+        (status, location.unwrap()),
+        (303, format!("/coordinator/attendance/{import_id}?done=undone#attendee-{}", amina.id))
+    );
+    assert_eq!(state("amina.khan@example.nhs.uk").await, "awaiting_attendance");
+    let detail = app.store.import(import_id).await.unwrap().unwrap();
+    assert_eq!(attendee(&detail, "Amina Khan").state, app::models::AttendeeState::Pending, "to be decided again");
+    let (attendance, told): (i64, i64) = sql(
+        "SELECT (SELECT count(*) FROM attendance t JOIN application a ON a.id = t.application_id WHERE a.email = $1),
+                (SELECT count(*) FROM outbox o JOIN application a ON a.id = o.application_id
+                  WHERE a.email = $1 AND o.kind = 'attendance_undone')",
+    )
+    .bind("amina.khan@example.nhs.uk")
+    .fetch_one(&raw)
+    .await
+    .unwrap();
+    assert_eq!((attendance, told), (0, 1), "the attendance goes, and she is told");
+    let undone: i64 =
+        sql("SELECT count(*) FROM audit_log WHERE action = 'attendance.undo_confirm'").scalar(&raw).await.unwrap();
+    assert_eq!(undone, 1, "audited");
+
+    // Siobhán's place rests on her match: it is never taken back, and the page says what to do.
+    let before = fingerprint(&app).await;
+    let (status, location, _) =
+        app.post_as(&format!("/coordinator/attendance/attendees/{}/undo", siobhan.id), &cookie, &import).await;
+    let location = location.unwrap();
+    assert_eq!(status, 303);
+    assert!(location.contains("problem=place-given"), "{location}");
+    let (_, _, page) = app.get_as(location.split('#').next().unwrap(), &cookie).await;
+    assert!(
+        page.contains("places already given are never taken back")
+            && page.contains(&format!("href=\"#undo-{}\"", siobhan.id)),
+        "{page}"
+    );
+    assert_eq!(fingerprint(&app).await, before, "nothing changed");
+    assert_eq!(state("siobhan.murphy@example.nhs.uk").await, "allocated");
 }
 
 #[tokio::test]
@@ -651,15 +794,20 @@ async fn unmatched_attendees_are_matched_again_on_demand_and_a_rejection_can_be_
     let res = upload(&app, &cookie, taster, "participants-with-meeting-header.csv").await;
     let location = res.headers()["location"].to_str().unwrap().to_string();
     let import_id = import_id_of(&location);
-    let wei = |detail: &app::models::ImportDetail| detail.attendees.iter().find(|a| a.name == "Wei Chen").cloned().unwrap();
+    let wei =
+        |detail: &app::models::ImportDetail| detail.attendees.iter().find(|a| a.name == "Wei Chen").cloned().unwrap();
     assert!(wei(&app.store.import(import_id).await.unwrap().unwrap()).likely.is_none(), "no application yet");
 
     // Wei applies after the report was uploaded; matching again finds her by email.
     let mut applicant = api_application("wei.chen@example.nhs.uk", None);
     applicant["name"] = "Wei Chen".into();
     app.post_json("/api/v1/applications", &applicant).await;
-    let (status, location, _) = app.post_as(&format!("/coordinator/attendance/{import_id}/rematch"), &cookie, &[]).await;
-    assert_eq!((status, location.unwrap()), (303, format!("/coordinator/attendance/{import_id}?done=rematched&count=1")));
+    let (status, location, _) =
+        app.post_as(&format!("/coordinator/attendance/{import_id}/rematch"), &cookie, &[]).await;
+    assert_eq!(
+        (status, location.unwrap()),
+        (303, format!("/coordinator/attendance/{import_id}?done=rematched&count=1"))
+    );
     let found = wei(&app.store.import(import_id).await.unwrap().unwrap());
     assert_eq!(found.likely.map(|l| l.kind), Some("email".to_string()));
 
@@ -675,7 +823,7 @@ async fn unmatched_attendees_are_matched_again_on_demand_and_a_rejection_can_be_
     assert_eq!(wei(&app.store.import(import_id).await.unwrap().unwrap()).state, app::models::AttendeeState::Pending);
     let (_, location, _) =
         app.post_as(&format!("/coordinator/attendance/attendees/{}/undo", found.id), &cookie, &import).await;
-    assert!(location.unwrap().contains("problem=already-decided"), "only a rejected match is undone");
+    assert!(location.unwrap().contains("problem=already-decided"), "only a decided match is undone");
 
     // Confirm Wei, then delete the report: its rows go, her confirmed attendance stays.
     app.post_as(&format!("/coordinator/attendance/attendees/{}/confirm", found.id), &cookie, &import).await;
@@ -683,7 +831,8 @@ async fn unmatched_attendees_are_matched_again_on_demand_and_a_rejection_can_be_
     assert_eq!((status, location.unwrap()), (303, "/coordinator/attendance?done=deleted".to_string()));
     assert!(app.store.import(import_id).await.unwrap().is_none(), "the report is gone");
     let raw = app.raw().await;
-    let rows: i64 = sql("SELECT count(*) FROM zoom_attendee WHERE import_id = $1").bind(import_id).scalar(&raw).await.unwrap();
+    let rows: i64 =
+        sql("SELECT count(*) FROM zoom_attendee WHERE import_id = $1").bind(import_id).scalar(&raw).await.unwrap();
     assert_eq!(rows, 0, "its attendees' names and emails are gone");
     let kept: i64 = sql("SELECT count(*) FROM attendance WHERE source = 'zoom'").scalar(&raw).await.unwrap();
     assert_eq!(kept, 1, "the attendance it confirmed is kept");

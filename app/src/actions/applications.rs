@@ -20,6 +20,7 @@ pub async fn export_csv(state: AppState, request: Request) -> Outcome {
         q: query("q"),
         sort: query("sort"),
         dir: query("dir"),
+        page: None,
     };
     let cells = match state.store.applications_export(&filter).await {
         Ok(cells) => cells,

@@ -76,13 +76,15 @@ pub async fn confirm_email_matches(state: AppState, request: Request) -> Outcome
     }
 }
 
-/// Puts a rejected attendee back to be decided again.
-pub async fn undo_rejection(state: AppState, request: Request) -> Outcome {
+/// Puts a rejected or confirmed attendee back to be decided again.
+pub async fn undo_decision(state: AppState, request: Request) -> Outcome {
     let back =
         request.value("import_id").parse::<i64>().map(|i| format!("{PAGE}/{i}")).unwrap_or_else(|_| PAGE.to_string());
     let id = request.id;
-    match state.store.undo_rejection(id, request.user.id, Utc::now()).await {
+    match state.store.undo_decision(id, request.user.id, Utc::now()).await {
         Ok(()) => Outcome::see(format!("{back}?done=undone#attendee-{id}")),
+        // A place or an offer that rests on the match stays: the page says what to do instead.
+        Err(AppError::Invalid(_)) => Outcome::see(format!("{back}?problem=place-given&attendee={id}#attendee-{id}")),
         Err(AppError::Conflict(_)) => {
             Outcome::see(format!("{back}?problem=already-decided&attendee={id}#attendee-{id}"))
         }

@@ -200,7 +200,7 @@ pub const ACTIONS: &[Action] = &[
     post("/coordinator/attendance/{id}/confirm-email-matches", Role::Coordinator, Body::None, run!(attendance::confirm_email_matches)),
     post("/coordinator/attendance/{id}/rematch", Role::Coordinator, Body::None, run!(attendance::rematch)),
     post("/coordinator/attendance/{id}/delete", Role::Coordinator, Body::None, run!(attendance::delete_import)),
-    post("/coordinator/attendance/attendees/{id}/undo", Role::Coordinator, Body::Form, run!(attendance::undo_rejection)),
+    post("/coordinator/attendance/attendees/{id}/undo", Role::Coordinator, Body::Form, run!(attendance::undo_decision)),
     post("/coordinator/attendance/attendees/{id}/reject", Role::Coordinator, Body::Form, run!(attendance::reject)),
     post("/coordinator/accounts", Role::Admin, Body::Form, run!(accounts::create)),
     post("/coordinator/accounts/{id}/disable", Role::Admin, Body::None, run!(accounts::disable)),

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod load_error;
 pub mod month_grid;
 pub mod outcome;
+pub mod pagination;
 pub mod places;
 pub mod taster_card;
 pub mod taster_details;

@@ -77,7 +77,7 @@ impl WorkEmail {
     }
 
     /// The key that identifies the person (see [`email_key`]).
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "parsers")]
     pub fn key(&self) -> String {
         email_key(&self.0)
     }
@@ -86,7 +86,7 @@ impl WorkEmail {
 /// The comparison key of an email address: NFKC, then full case folding, then NFKC again (case
 /// folding can undo a composition), trimmed. One person, however their keyboard spells it.
 /// Server only: the tables would triple the size of the browser's wasm.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "parsers")]
 pub fn email_key(raw: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let composed: String = raw.trim().nfkc().collect();

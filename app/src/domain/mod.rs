@@ -20,7 +20,7 @@ pub mod matching;
 pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod uk_time;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "parsers")]
 pub mod zoom_report;
 
 pub use email::WorkEmail;

@@ -5,6 +5,7 @@
 //! minutes are added up), and the host's own rows (left out). Anything else is refused with a
 //! message that says what is wrong. Server only.
 
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// One person in the report, their rows merged.
@@ -28,6 +29,10 @@ pub struct Report {
     pub meeting_id: Option<String>,
     /// The SHA-256 of the file's bytes, to recognise the same file uploaded twice.
     pub digest: String,
+    /// The day the meeting was on, from its start time (or else the first join time): one
+    /// reading of the date, or two when day and month could be either way round (03/12/2026).
+    /// Empty when the report has no times.
+    pub days: Vec<NaiveDate>,
 }
 
 /// Why a file is not a participant report, in words for the coordinator.
@@ -60,6 +65,7 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
     // The host, from the meeting block ("User Email" of the meeting), when it is there.
     let mut host_email = None;
     let mut meeting_id = None;
+    let mut days = Vec::new();
     let mut header_at = None;
     for (i, record) in records.iter().enumerate() {
         let cells: Vec<String> = record.iter().map(normalise_header).collect();
@@ -72,6 +78,9 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
                     .filter(|id| !id.is_empty());
                 if let Some(email_col) = has(&["user email"]) {
                     host_email = next.get(email_col).map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
+                }
+                if let Some(start_col) = has(&["start time"]) {
+                    days = next.get(start_col).map(days_of).unwrap_or_default();
                 }
             }
             continue;
@@ -91,6 +100,7 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
         .ok_or(NOT_A_REPORT)?;
     let email_col = column(&["user email", "email", "email address", "user email address"]);
     let guest_col = column(&["guest"]);
+    let join_col = column(&["join time"]);
 
     let mut merged: BTreeMap<String, Attendee> = BTreeMap::new();
     let mut rows = 0;
@@ -108,6 +118,9 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
         let minutes: i64 = cell(minutes_col)
             .parse()
             .map_err(|_| format!("Line {line} has no duration in minutes (found “{}”).", cell(minutes_col)))?;
+        if let (true, Some(join)) = (days.is_empty(), join_col) {
+            days = days_of(cell(join));
+        }
         let email = email_col.map(cell).filter(|e| !e.is_empty()).map(str::to_lowercase);
         let is_host =
             guest_col.is_some_and(|g| cell(g).eq_ignore_ascii_case("no")) || (email.is_some() && email == host_email);
@@ -124,7 +137,31 @@ pub fn parse(bytes: &[u8]) -> Result<Report, String> {
         use sha2::{Digest, Sha256};
         Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
     };
-    Ok(Report { attendees, rows, meeting_id, digest })
+    Ok(Report { attendees, rows, meeting_id, digest, days })
+}
+
+/// The days a time in a report may be on: "11/29/2023 03:55:12 PM" (Zoom's US layout, month
+/// first), "29/11/2023 15:55:12" (day first, as in the UK) or "2023-11-29 15:55:12". The
+/// likelier reading comes first (month first with a 12-hour clock, day first without); the
+/// other follows when it is a date too.
+fn days_of(cell: &str) -> Vec<NaiveDate> {
+    let cell = cell.trim();
+    let date = cell.split_whitespace().next().unwrap_or("");
+    if let Ok(day) = NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+        return vec![day];
+    }
+    let numbers: Vec<Option<u32>> = date.split('/').map(|n| n.parse().ok()).collect();
+    let [Some(first), Some(second), Some(year)] = numbers[..] else { return Vec::new() };
+    let upper = cell.to_ascii_uppercase();
+    let month_first = upper.ends_with("AM") || upper.ends_with("PM");
+    let readings = if month_first { [(first, second), (second, first)] } else { [(second, first), (first, second)] };
+    let mut days: Vec<NaiveDate> = Vec::new();
+    for (month, day) in readings {
+        if let Some(d) = NaiveDate::from_ymd_opt(year as i32, month, day).filter(|d| !days.contains(d)) {
+            days.push(d);
+        }
+    }
+    days
 }
 
 /// "Grace Adeyemi (Grace A.)" → "Grace Adeyemi": Zoom adds the original name in brackets when
@@ -167,6 +204,28 @@ mod tests {
         assert_eq!(find(&report, "Siobhán Murphy").minutes, 5);
         assert_eq!(find(&report, "iPhone (2)").minutes, 55);
         assert_eq!(report.attendees.len(), 7);
+    }
+
+    #[test]
+    fn the_meeting_s_day_is_read_from_its_start_or_else_the_first_join_time() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(parse(&fixture("participants-with-meeting-header.csv")).unwrap().days, vec![day(2023, 11, 29)]);
+        assert_eq!(parse(&fixture("participants-only.csv")).unwrap().days, vec![day(2023, 12, 12)]);
+        assert_eq!(parse(&fixture("participants-uk-dates.csv")).unwrap().days, vec![day(2023, 12, 12)]);
+        let no_times = b"Name (Original Name),User Email,Duration (Minutes)\nAmina Khan,a@x.nhs.uk,60\n";
+        assert_eq!(parse(no_times).unwrap().days, Vec::<NaiveDate>::new());
+    }
+
+    #[test]
+    fn a_date_that_reads_either_way_gives_both_days_the_likelier_first() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(days_of("03/12/2026 15:00:12"), vec![day(2026, 12, 3), day(2026, 3, 12)]);
+        assert_eq!(days_of("03/12/2026 03:00:12 PM"), vec![day(2026, 3, 12), day(2026, 12, 3)]);
+        assert_eq!(days_of("29/11/2023 03:55:12 PM"), vec![day(2023, 11, 29)]);
+        assert_eq!(days_of("2023-11-29 15:55:12"), vec![day(2023, 11, 29)]);
+        assert_eq!(days_of("yesterday"), Vec::<NaiveDate>::new());
+        assert_eq!(days_of("31/31/2023 10:00"), Vec::<NaiveDate>::new());
+        assert_eq!(days_of(""), Vec::<NaiveDate>::new());
     }
 
     #[test]

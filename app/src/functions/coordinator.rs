@@ -4,8 +4,8 @@
 use crate::domain::coordinator_forms::{CohortForm, TasterForm};
 use crate::errors::{AppError, FieldErrors};
 use crate::models::{
-    ApplicationDetail, ApplicationFilter, ApplicationRow, CohortAdmin, CoordinatorUser, Dashboard,
-    ImportDetail, ImportSummary, TasterAdmin, TasterSession,
+    ApplicationDetail, ApplicationFilter, ApplicationRow, CohortAdmin, CoordinatorUser, Dashboard, ImportDetail,
+    ImportSummary, TasterAdmin, TasterSession,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -134,7 +134,13 @@ pub async fn get_cohort_form(id: Option<i64>) -> Result<CohortFormData, AppError
 /// The applications table and what its filters offer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationsPageData {
+    /// The page's rows.
     pub rows: Vec<ApplicationRow>,
+    /// How many the filter selects, on all pages.
+    pub total: i64,
+    /// This page (from 1) and how many rows a page holds.
+    pub page: u32,
+    pub page_size: u32,
     pub cohorts: Vec<(i64, String)>,
 }
 
@@ -143,9 +149,14 @@ pub struct ApplicationsPageData {
 pub async fn get_applications(filter: ApplicationFilter) -> Result<ApplicationsPageData, AppError> {
     crate::state::require(crate::models::Role::Coordinator).await?;
     let store = crate::state::app_state()?.store;
-    let rows = store.applications(&filter).await?;
+    let page_size = crate::store::APPLICATIONS_PAGE_SIZE;
+    let total = store.applications_count(&filter).await?;
+    // A page past the last (an old link, a hand-typed address) shows the last.
+    let last = crate::components::pagination::page_count(total, page_size);
+    let page = filter.page.unwrap_or(1).clamp(1, last);
+    let rows = store.applications(&ApplicationFilter { page: Some(page), ..filter }).await?;
     let cohorts = store.cohorts_admin().await?.into_iter().map(|c| (c.cohort.id, c.cohort.name)).collect();
-    Ok(ApplicationsPageData { rows, cohorts })
+    Ok(ApplicationsPageData { rows, total, page, page_size, cohorts })
 }
 
 /// One application, with what its actions offer.
@@ -250,7 +261,9 @@ pub async fn get_import(id: i64) -> Result<ImportDetail, AppError> {
 
 /// The audit log, 100 entries a page (admins only).
 #[server(endpoint = "coordinator/audit")]
-pub async fn get_audit(filter: crate::models::AuditFilter) -> Result<(Vec<crate::models::HistoryLine>, bool), AppError> {
+pub async fn get_audit(
+    filter: crate::models::AuditFilter,
+) -> Result<(Vec<crate::models::HistoryLine>, bool), AppError> {
     crate::state::require(crate::models::Role::Admin).await?;
     crate::state::app_state()?.store.history(&filter).await
 }

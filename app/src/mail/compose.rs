@@ -258,6 +258,21 @@ pub fn compose(letter: &Letter<'_>, settings: &Settings) -> Composed {
             blocks.push(para("Remove the old dates from your calendar: the attached file replaces them."));
             ("your course dates have changed".to_string(), blocks)
         }
+        MessageKind::AttendanceUndone => (
+            "your attendance is being checked again".to_string(),
+            vec![
+                para(
+                    "The course team confirmed your attendance at a taster session from the session's Zoom report, but \
+                     matched the wrong person to your application. They have taken that confirmation back.",
+                ),
+                para(
+                    "Your application is waiting for an attendance check again, so for now you are not on a waiting \
+                     list. If you attended a taster session, you do not need to do anything: when the course team \
+                     confirms it, your place in the queue counts from the start of that session, not from when they \
+                     checked.",
+                ),
+            ],
+        ),
         MessageKind::StatusLink => (
             "your status link".to_string(),
             vec![

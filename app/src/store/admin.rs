@@ -110,8 +110,36 @@ const ROW_SELECT: &str = "SELECT a.id, a.reference, a.name, a.email, a.employer,
         a.submitted_at, a.eligible_at, a.nurse_advocate
      FROM application a LEFT JOIN cohort c ON c.id = a.cohort_id";
 
-/// The applications table: filtered, searched and sorted (at most 2,000 rows).
-pub async fn applications(db: &Db, filter: &ApplicationFilter) -> Result<Vec<ApplicationRow>, AppError> {
+/// How many applications one page of the coordinators' table shows.
+pub const PAGE_SIZE: u32 = 100;
+
+/// Which of the applications a filter selects are read.
+#[derive(Clone, Copy, Debug)]
+pub enum Span {
+    /// Every one (the CSV export).
+    All,
+    /// One page of the table, counted from 1.
+    Page(u32),
+}
+
+/// The filter's conditions on `application a`: $1 cohort, $2 state, $3 search pattern.
+const FILTERED: &str = "($1 IS NULL OR a.cohort_id = $1 OR EXISTS (
+          SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = $1))
+   AND ($2 IS NULL OR a.state = $2)
+   AND ($3 IS NULL OR lower(a.name) LIKE $3 ESCAPE '\\' OR lower(a.email) LIKE $3 ESCAPE '\\'
+        OR lower(a.reference) LIKE $3 ESCAPE '\\')";
+
+/// The filter's state, if it is one, and its search as a LIKE pattern.
+fn filter_binds(filter: &ApplicationFilter) -> (Option<&str>, Option<String>) {
+    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
+        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        format!("%{}%", escaped.to_lowercase())
+    });
+    (filter.state.as_deref().filter(|s| AllocationState::parse(s).is_some()), q)
+}
+
+/// The applications table: filtered, searched and sorted; one page of it, or all for the export.
+pub async fn applications(db: &Db, filter: &ApplicationFilter, span: Span) -> Result<Vec<ApplicationRow>, AppError> {
     // The order is picked from a fixed list, never taken from the request as SQL.
     let order = match filter.sort.as_deref() {
         Some("name") => "lower(a.name)",
@@ -121,23 +149,26 @@ pub async fn applications(db: &Db, filter: &ApplicationFilter) -> Result<Vec<App
         _ => "a.submitted_at",
     };
     let dir = if filter.dir.as_deref() == Some("asc") { "ASC" } else { "DESC" };
-    let statement = format!(
-        "{ROW_SELECT}
-         WHERE ($1 IS NULL OR a.cohort_id = $1 OR EXISTS (
-                  SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = $1))
-           AND ($2 IS NULL OR a.state = $2)
-           AND ($3 IS NULL OR lower(a.name) LIKE $3 ESCAPE '\\' OR lower(a.email) LIKE $3 ESCAPE '\\'
-                OR lower(a.reference) LIKE $3 ESCAPE '\\')
-         ORDER BY {order} {dir}, a.id {dir}
-         LIMIT 2000"
-    );
-    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
-        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        format!("%{}%", escaped.to_lowercase())
-    });
-    let state = filter.state.as_deref().filter(|s| AllocationState::parse(s).is_some());
-    let rows: Vec<RowRecord> = sql_assembled(statement).bind(filter.cohort).bind(state).bind(q).fetch_all(db).await?;
+    let (limit, offset) = match span {
+        Span::All => (i64::MAX, 0),
+        Span::Page(page) => (i64::from(PAGE_SIZE), i64::from(page.max(1) - 1) * i64::from(PAGE_SIZE)),
+    };
+    let statement = format!("{ROW_SELECT} WHERE {FILTERED} ORDER BY {order} {dir}, a.id {dir} LIMIT $4 OFFSET $5");
+    let (state, q) = filter_binds(filter);
+    let rows: Vec<RowRecord> =
+        sql_assembled(statement).bind(filter.cohort).bind(state).bind(q).bind(limit).bind(offset).fetch_all(db).await?;
     Ok(rows.into_iter().filter_map(RowRecord::into_row).collect())
+}
+
+/// How many applications the filter selects.
+pub async fn applications_count(db: &Db, filter: &ApplicationFilter) -> Result<i64, AppError> {
+    let (state, q) = filter_binds(filter);
+    Ok(sql_assembled(format!("SELECT count(*) FROM application a WHERE {FILTERED}"))
+        .bind(filter.cohort)
+        .bind(state)
+        .bind(q)
+        .scalar(db)
+        .await?)
 }
 
 /// Everything about one application.

@@ -50,7 +50,7 @@ pub fn source_words(source: &str) -> &'static str {
 
 /// The applications `filter` selects, as the spreadsheet's rows (one cell per header column).
 pub async fn applications(db: &Db, filter: &ApplicationFilter) -> Result<Vec<Vec<String>>, AppError> {
-    let rows = super::admin::applications(db, filter).await?;
+    let rows = super::admin::applications(db, filter, super::admin::Span::All).await?;
     let mut pooled = db.acquire().await?;
     let mut conn = pooled.conn();
     type More = (i64, String, String, bool, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);

@@ -150,6 +150,7 @@ pub fn action_words(action: &str) -> &str {
         "attendance.confirm_match" => "Confirmed a Zoom attendee as an application",
         "attendance.reject_match" => "Rejected a Zoom attendee's suggested match",
         "attendance.undo_reject" => "Undid the rejection of a Zoom attendee",
+        "attendance.undo_confirm" => "Took back a confirmed Zoom match",
         "attendance.delete_import" => "Deleted a Zoom report (the attendance it confirmed kept)",
         "attendance.rematch" => "Matched a Zoom report's unmatched attendees again",
         "cohort.create" => "Created a cohort",
@@ -176,6 +177,9 @@ fn event_words(event: &Event, cohorts: &HashMap<i64, String>) -> Option<(&'stati
         Event::ApplicationSubmitted { .. } => ("applicant", "Applied".to_string()),
         Event::AttendanceConfirmed { .. } => {
             ("system", "Attendance confirmed: the application became eligible".to_string())
+        }
+        Event::AttendanceUndone { .. } => {
+            ("system", "Attendance taken back: the application awaits an attendance check again".to_string())
         }
         Event::Allocated { cohort_id, .. } => ("system", format!("Given a place on {}", cohort(cohort_id))),
         Event::Waiting { cohort_id: Some(id), position: Some(position), .. } => (

@@ -31,6 +31,7 @@ mod writer;
 mod writes;
 mod zoom;
 
+pub use admin::PAGE_SIZE as APPLICATIONS_PAGE_SIZE;
 pub use crate::workflow::applications::{DUPLICATE_MESSAGE, UNKNOWN_CODE_MESSAGE};
 pub use writes::ErasureKey;
 pub use crate::workflow::rows::{AttendanceSource, AuditEntry, CohortUpdate, NewCohort, NewTaster, TasterChange};
@@ -518,9 +519,14 @@ impl Store {
         admin::cohorts(&self.db).await
     }
 
-    /// The applications table.
+    /// One page of the applications table (`filter.page`, from 1).
     pub async fn applications(&self, filter: &ApplicationFilter) -> Result<Vec<ApplicationRow>, AppError> {
-        admin::applications(&self.db, filter).await
+        admin::applications(&self.db, filter, admin::Span::Page(filter.page.unwrap_or(1))).await
+    }
+
+    /// How many applications `filter` selects, on all its pages.
+    pub async fn applications_count(&self, filter: &ApplicationFilter) -> Result<i64, AppError> {
+        admin::applications_count(&self.db, filter).await
     }
 
     /// The applications `filter` selects, as the CSV export's rows (see `export::HEADER`).

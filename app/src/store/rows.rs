@@ -717,11 +717,13 @@ impl Rows for SqlRows<'_> {
         taster_session_id: i64,
         digest: &str,
     ) -> Result<Option<(i64, DateTime<Utc>)>, AppError> {
-        Ok(sql("SELECT id, uploaded_at FROM zoom_import WHERE taster_session_id = $1 AND digest = $2 ORDER BY id LIMIT 1")
-            .bind(taster_session_id)
-            .bind(digest)
-            .fetch_optional(&mut self.0)
-            .await?)
+        Ok(sql(
+            "SELECT id, uploaded_at FROM zoom_import WHERE taster_session_id = $1 AND digest = $2 ORDER BY id LIMIT 1",
+        )
+        .bind(taster_session_id)
+        .bind(digest)
+        .fetch_optional(&mut self.0)
+        .await?)
     }
 
     async fn insert_attendee(
@@ -784,10 +786,37 @@ impl Rows for SqlRows<'_> {
 
     async fn reopen_attendee(&mut self, id: i64) -> Result<(), AppError> {
         sql("UPDATE zoom_attendee SET state = 'pending', decided_by = NULL, decided_at = NULL
-             WHERE id = $1 AND state = 'rejected'")
+             WHERE id = $1 AND state IN ('rejected', 'confirmed')")
         .bind(id)
         .execute(&mut self.0)
         .await?;
+        Ok(())
+    }
+
+    async fn remove_zoom_attendance(&mut self, taster_session_id: i64, application_id: i64) -> Result<bool, AppError> {
+        let removed =
+            sql("DELETE FROM attendance WHERE taster_session_id = $1 AND application_id = $2 AND source = 'zoom'")
+                .bind(taster_session_id)
+                .bind(application_id)
+                .execute(&mut self.0)
+                .await?;
+        Ok(removed > 0)
+    }
+
+    async fn first_attendance(&mut self, application_id: i64) -> Result<Option<(i64, DateTime<Utc>)>, AppError> {
+        Ok(sql("SELECT t.id, t.starts_at FROM attendance a JOIN taster_session t ON t.id = a.taster_session_id
+             WHERE a.application_id = $1 ORDER BY t.starts_at, t.id LIMIT 1")
+        .bind(application_id)
+        .fetch_optional(&mut self.0)
+        .await?)
+    }
+
+    async fn set_taster(&mut self, id: i64, taster_session_id: Option<i64>) -> Result<(), AppError> {
+        sql("UPDATE application SET taster_session_id = $1 WHERE id = $2")
+            .bind(taster_session_id)
+            .bind(id)
+            .execute(&mut self.0)
+            .await?;
         Ok(())
     }
 

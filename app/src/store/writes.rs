@@ -178,9 +178,10 @@ impl Store {
         step!(self, now, |rows, at| attendance::delete_import(rows, import_id, by, at).await)
     }
 
-    /// A coordinator undoes a rejected match while the report is open (audited).
-    pub async fn undo_rejection(&self, attendee_id: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
-        step!(self, now, |rows, at| attendance::undo_rejection(rows, attendee_id, by, at).await)
+    /// A coordinator undoes a rejected or confirmed match while the report is open (audited;
+    /// see `workflow::attendance::undo_decision`).
+    pub async fn undo_decision(&self, attendee_id: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+        step!(self, now, |rows, at| attendance::undo_decision(rows, attendee_id, by, at).await)
     }
 
     /// Matches a report's unmatched attendees again, against the applications there are now

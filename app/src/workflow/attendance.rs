@@ -1,8 +1,10 @@
 //! A coordinator's decisions on the attendees of an uploaded Zoom report.
 
 use super::applications::confirm_attendance;
-use super::rows::{AttendanceSource, AttendeeState, AuditEntry, Rows};
+use super::events::{record, Event};
+use super::rows::{Allocation, AttendanceSource, AttendeeState, AuditEntry, Key, Rows};
 use super::Actor;
+use crate::domain::allocation::{self, AllocationState};
 use crate::domain::matching::MatchKind;
 use crate::domain::zoom_report::Report;
 use crate::errors::AppError;
@@ -32,6 +34,20 @@ pub async fn store_import<R: Rows>(
                  Choose the session the report is from, or export the report of the right meeting.",
                 crate::domain::uk_time::uk_range(taster.starts_at, taster.ends_at),
                 taster.meeting_id
+            ),
+        ));
+    }
+    // A report of another day is refused too. Zoom writes times in its account's time zone:
+    // the session's UK day and its UTC day are both taken.
+    let session_days = [crate::domain::uk_time::uk_day(taster.starts_at), taster.starts_at.date_naive()];
+    if let Some(day) = report.days.first().filter(|_| !report.days.iter().any(|d| session_days.contains(d))) {
+        return Err(AppError::invalid(
+            "report",
+            format!(
+                "This report is of a meeting on {}, but the session you chose is on {}. \
+                 Choose the session the report is from, or export the report of the right meeting.",
+                crate::domain::uk_time::format_date(*day),
+                crate::domain::uk_time::uk_date(taster.starts_at)
             ),
         ));
     }
@@ -109,9 +125,24 @@ pub async fn decide_attendee<R: Rows>(
     rows.audit(&entry, now).await
 }
 
-/// Undoes a rejected match while the report is open: the attendee is to be decided again. (A
-/// confirmed attendee is not undone here: confirming may already have given the application a
-/// place, which only the application's own actions take back.)
+/// Undoes a decision on an attendee while the report is open: a rejection
+/// ([`undo_rejection`]) or a confirmation ([`undo_confirmation`]).
+pub async fn undo_decision<R: Rows>(
+    rows: &mut R,
+    attendee_id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let attendee = rows.attendee(attendee_id).await?.ok_or_else(|| AppError::NotFound("No such attendee".into()))?;
+    match attendee.state {
+        AttendeeState::Rejected => undo_rejection(rows, attendee_id, by, now).await,
+        AttendeeState::Confirmed => undo_confirmation(rows, attendee_id, by, now).await,
+        AttendeeState::Pending => Err(AppError::Conflict("This attendee has not been decided yet".into())),
+    }
+}
+
+/// Undoes a rejected match while the report is open: the attendee is to be decided again (a
+/// confirmed one: [`undo_confirmation`]).
 pub async fn undo_rejection<R: Rows>(
     rows: &mut R,
     attendee_id: i64,
@@ -130,6 +161,86 @@ pub async fn undo_rejection<R: Rows>(
         subject_id: Some(attendee_id),
         before: Some(json!({ "state": "rejected" })),
         after: Some(json!({ "state": "pending" })),
+    };
+    rows.audit(&entry, now).await
+}
+
+/// Takes back a confirmed match while the report is open: the attendee is to be decided
+/// again, and the attendance the match confirmed goes. Places already given are never taken
+/// back (DESIGN.md rule 1): for an application with a place or an offer the undo is refused,
+/// saying what to do instead. A waiting application with no other attendance goes back to
+/// awaiting an attendance check, off the waiting lists, and is told; one with other attendance
+/// waits on, its place in the queue counted from the earliest session it attended.
+pub async fn undo_confirmation<R: Rows>(
+    rows: &mut R,
+    attendee_id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let attendee = rows.attendee(attendee_id).await?.ok_or_else(|| AppError::NotFound("No such attendee".into()))?;
+    let (AttendeeState::Confirmed, Some(application_id)) = (attendee.state, attendee.application_id) else {
+        return Err(AppError::Conflict("Only a confirmed match can be taken back".into()));
+    };
+    let row = rows
+        .application(Key::Id(application_id))
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no application with that number".into()))?;
+    let held = match row.state {
+        AllocationState::Allocated => Some("a place"),
+        AllocationState::Offered => Some("an offer of a place"),
+        _ => None,
+    };
+    if let Some(held) = held {
+        return Err(AppError::invalid(
+            "undo",
+            format!(
+                "{} ({}) has {held} now, and places already given are never taken back. If this match was wrong, \
+             withdraw the application from its page instead: that tells them, and the place goes to the next person.",
+                row.name, row.reference
+            ),
+        ));
+    }
+    rows.remove_zoom_attendance(attendee.taster_session_id, application_id).await?;
+    rows.reopen_attendee(attendee_id).await?;
+    let remaining = rows.first_attendance(application_id).await?;
+    rows.set_taster(application_id, remaining.map(|(session, _)| session)).await?;
+    let after = match (row.state, remaining) {
+        (AllocationState::Waiting, None) => {
+            let awaiting = Allocation {
+                state: AllocationState::AwaitingAttendance,
+                cohort_id: None,
+                eligible_at: None,
+                offer_expires_at: None,
+            };
+            rows.set_allocation(application_id, &awaiting, now).await?;
+            let undone = Event::AttendanceUndone { application_id, taster_session_id: attendee.taster_session_id };
+            record(rows, &[undone], now).await?;
+            AllocationState::AwaitingAttendance
+        }
+        (AllocationState::Waiting, Some((_, starts_at))) => {
+            let waiting = Allocation {
+                state: AllocationState::Waiting,
+                cohort_id: None,
+                eligible_at: Some(allocation::eligible_at(row.submitted_at, starts_at)),
+                offer_expires_at: None,
+            };
+            rows.set_allocation(application_id, &waiting, now).await?;
+            AllocationState::Waiting
+        }
+        // An application that has ended (withdrawn, declined) only loses the record.
+        (state, _) => state,
+    };
+    let entry = AuditEntry {
+        coordinator_id: Some(by),
+        action: "attendance.undo_confirm".into(),
+        subject_type: "zoom_attendee".into(),
+        subject_id: Some(attendee_id),
+        before: Some(
+            json!({ "state": "confirmed", "application_id": application_id, "application_state": row.state.as_str() }),
+        ),
+        after: Some(
+            json!({ "state": "pending", "application_id": application_id, "application_state": after.as_str() }),
+        ),
     };
     rows.audit(&entry, now).await
 }

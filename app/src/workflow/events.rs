@@ -21,6 +21,9 @@ pub enum Event {
     ApplicationSubmitted { application_id: i64 },
     /// Attendance at a taster was confirmed (by a code, by hand or from a Zoom report).
     AttendanceConfirmed { application_id: i64, taster_session_id: i64 },
+    /// A confirmed attendance was taken back, and with it the application's eligibility: it
+    /// awaits an attendance check again.
+    AttendanceUndone { application_id: i64, taster_session_id: i64 },
     /// A place was allocated (on becoming eligible, or by accepting an offer).
     Allocated { application_id: i64, cohort_id: i64 },
     /// An eligible application waits; `cohort_id` is where its position is best.
@@ -49,6 +52,7 @@ impl Event {
         match self {
             Self::ApplicationSubmitted { .. } => "application_submitted",
             Self::AttendanceConfirmed { .. } => "attendance_confirmed",
+            Self::AttendanceUndone { .. } => "attendance_undone",
             Self::Allocated { .. } => "allocated",
             Self::Waiting { .. } => "waiting",
             Self::OfferMade { .. } => "offer_made",
@@ -67,6 +71,7 @@ impl Event {
         match self {
             Self::ApplicationSubmitted { application_id }
             | Self::AttendanceConfirmed { application_id, .. }
+            | Self::AttendanceUndone { application_id, .. }
             | Self::Allocated { application_id, .. }
             | Self::Waiting { application_id, .. }
             | Self::OfferMade { application_id, .. }
@@ -85,6 +90,7 @@ impl Event {
             self,
             Self::ApplicationSubmitted { .. }
                 | Self::AttendanceConfirmed { .. }
+                | Self::AttendanceUndone { .. }
                 | Self::Waiting { .. }
                 | Self::Erased { .. }
                 | Self::TasterChanged { .. }

@@ -122,6 +122,9 @@ pub fn for_events(events: &[Event]) -> Vec<Outgoing> {
                 MessageKind::Moved,
                 Facts { cohort_id: Some(to_cohort_id), from_cohort_id: Some(from_cohort_id), ..Facts::default() },
             )),
+            Event::AttendanceUndone { application_id, .. } => {
+                Some(Outgoing::new(application_id, MessageKind::AttendanceUndone, Facts::default()))
+            }
             Event::AttendanceConfirmed { .. }
             | Event::Erased { .. }
             | Event::CohortChanged { .. }

@@ -402,8 +402,26 @@ pub trait Rows: Send {
     fn attendee(&mut self, id: i64) -> impl Future<Output = Result<Option<AttendeeRow>, AppError>> + Send;
     /// Deletes a report and its attendees; whether there was one.
     fn delete_import(&mut self, id: i64) -> impl Future<Output = Result<bool, AppError>> + Send;
-    /// Puts a rejected attendee back to be decided again.
+    /// Puts a decided (rejected or confirmed) attendee back to be decided again.
     fn reopen_attendee(&mut self, id: i64) -> impl Future<Output = Result<(), AppError>> + Send;
+    /// Takes back the attendance a Zoom report confirmed for an application at a session;
+    /// whether there was one (attendance proved another way stays).
+    fn remove_zoom_attendance(
+        &mut self,
+        taster_session_id: i64,
+        application_id: i64,
+    ) -> impl Future<Output = Result<bool, AppError>> + Send;
+    /// The earliest session an application's remaining attendance is at: its id and start.
+    fn first_attendance(
+        &mut self,
+        application_id: i64,
+    ) -> impl Future<Output = Result<Option<(i64, DateTime<Utc>)>, AppError>> + Send;
+    /// Names the session an application attended, or none.
+    fn set_taster(
+        &mut self,
+        id: i64,
+        taster_session_id: Option<i64>,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
     /// Suggests an application for a pending attendee who had none; whether it was stored.
     fn suggest_match(
         &mut self,

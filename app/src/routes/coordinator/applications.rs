@@ -2,6 +2,7 @@
 //! CSV export of what it shows, and each application's page with its actions.
 
 use super::{gate, CoordinatorNav, DoneBanner};
+use crate::components::pagination::{grouped, page_count, Pagination};
 use crate::components::title::Title;
 use crate::domain::allocation::AllocationState;
 use crate::domain::application::nurse_advocate_words;
@@ -18,6 +19,7 @@ fn filter_from_query() -> ApplicationFilter {
         q: q.get("q").filter(|s| !s.is_empty()),
         sort: q.get("sort").filter(|s| !s.is_empty()),
         dir: q.get("dir").filter(|s| !s.is_empty()),
+        page: q.get("page").and_then(|p| p.parse().ok()),
     })
 }
 
@@ -31,7 +33,22 @@ fn query_string(filter: &ApplicationFilter) -> String {
             query.append_pair(key, v);
         }
     }
+    if let Some(page) = filter.page {
+        query.append_pair("page", &page.to_string());
+    }
     query.finish()
+}
+
+/// What the table shows of how many: "26,960 applications · showing 101 to 200".
+fn showing(total: i64, page: u32, page_size: u32, on_page: usize) -> String {
+    let noun = if total == 1 { "application" } else { "applications" };
+    let first = i64::from(page.max(1) - 1) * i64::from(page_size) + 1;
+    let last = first + on_page as i64 - 1;
+    if on_page as i64 >= total {
+        format!("{} {noun}", grouped(total))
+    } else {
+        format!("{} {noun} · showing {} to {}", grouped(total), grouped(first), grouped(last))
+    }
 }
 
 /// The applications table.
@@ -42,7 +59,9 @@ pub fn ApplicationsPage() -> impl IntoView {
         let filter = filter.clone();
         move |_| get_applications(filter.clone())
     });
-    let csv = format!("/coordinator/applications.csv?{}", query_string(&filter));
+    // The spreadsheet has every page.
+    let csv =
+        format!("/coordinator/applications.csv?{}", query_string(&ApplicationFilter { page: None, ..filter.clone() }));
     view! {
         <Title text="Applications – Coordinators – Compassionate leadership" />
         <CoordinatorNav />
@@ -53,7 +72,12 @@ pub fn ApplicationsPage() -> impl IntoView {
                 let csv = csv.clone();
                 Suspend::new(async move {
                     gate(data.await, |d| {
-                        let count = d.rows.len();
+                        let shown = showing(d.total, d.page, d.page_size, d.rows.len());
+                        let pages = page_count(d.total, d.page_size);
+                        let page_href = {
+                            let filter = filter.clone();
+                            move |page: u32| format!("/coordinator/applications?{}", query_string(&ApplicationFilter { page: Some(page), ..filter.clone() }))
+                        };
                         view! {
                             <form method="get" action="/coordinator/applications" class="filters">
                                 <div class="form-group">
@@ -97,7 +121,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                                 </div>
                                 <button type="submit" class="button button--secondary">"Show applications"</button>
                             </form>
-                            <p role="status">{format!("{count} application{}", if count == 1 { "" } else { "s" })} " · "
+                            <p role="status">{shown} " · "
                                 <a href=csv download>"Download these as a spreadsheet (CSV)"</a>
                             </p>
                             <div class="table-wrap">
@@ -121,6 +145,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
+                            <Pagination page=d.page pages=pages href=page_href label="Pages of applications" />
                         }
                         .into_any()
                     })

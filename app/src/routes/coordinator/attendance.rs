@@ -17,10 +17,19 @@ fn DecisionProblem() -> impl IntoView {
     let message = match problem.as_deref() {
         Some("choose-application") => "Choose the application this attendee is, then confirm",
         Some("already-decided") => "That attendee had already been decided: the page shows the decision",
+        Some("place-given") => {
+            "That applicant has a place or an offer now, and places already given are never taken back. If the \
+             match was wrong, withdraw the application from its page instead: that tells them, and the place goes \
+             to the next person"
+        }
         _ => "",
     };
-    let target =
-        attendee.filter(|a| a.bytes().all(|b| b.is_ascii_digit())).map(|a| format!("app-{a}")).unwrap_or_default();
+    // The error leads to the control to use: the application chooser, or the Undo button.
+    let control = if problem.as_deref() == Some("place-given") { "undo" } else { "app" };
+    let target = attendee
+        .filter(|a| a.bytes().all(|b| b.is_ascii_digit()))
+        .map(|a| format!("{control}-{a}"))
+        .unwrap_or_default();
     let lines = if message.is_empty() { Vec::new() } else { vec![(target, message.to_string())] };
     view! { <ErrorSummary lines=Signal::stored(lines) /> }
 }
@@ -108,7 +117,7 @@ pub fn ImportPage() -> impl IntoView {
                             ("confirmed", "Attendance confirmed."),
                             ("rejected", "Match rejected."),
                             ("confirmed-all", "Every attendee matched by email has been confirmed."),
-                            ("undone", "Rejection undone: decide this attendee again."),
+                            ("undone", "Decision undone: decide this attendee again."),
                             ("rematched", "Unmatched attendees were matched again against the applications there are now."),
                         ] />
                         <h1>"Match attendees"</h1>
@@ -134,7 +143,7 @@ pub fn ImportPage() -> impl IntoView {
                                 <button type="submit" class="button button--secondary">"Match them again"</button>
                             </form>
                         })}
-                        <p class="hint">"A rejected match can be undone here. A confirmed one stays: confirming may already have given the applicant a place, which only the application’s own page can take back."</p>
+                        <p class="hint">"A decision can be undone here while the report is open. Undoing a confirmation takes the attendance back: an applicant on a waiting list goes back to awaiting an attendance check, and is told. A place or an offer already given is never taken back."</p>
                         <div class="table-wrap">
                             <table class="table table--stack match-table">
                                 <thead><tr>
@@ -187,7 +196,13 @@ pub fn ImportPage() -> impl IntoView {
                                                         </form>
                                                     }.into_any()
                                                 } else {
-                                                    view! { <strong>"Confirmed"</strong> }.into_any()
+                                                    view! {
+                                                        <strong>"Confirmed"</strong>
+                                                        <form method="post" action=format!("/coordinator/attendance/attendees/{}/undo", a.id) class="inline-form">
+                                                            <input type="hidden" name="import_id" value=import_id.to_string() />
+                                                            <button type="submit" id=format!("undo-{}", a.id) class="button button--secondary button--small">"Undo"<span class="visually-hidden">{format!(" the confirmation of {}", a.name)}</span></button>
+                                                        </form>
+                                                    }.into_any()
                                                 }}</td>
                                             </tr>
                                         }
