@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Fault tests on the release server: the database's disk fills up, and the database server
-# stops. While a fault lasts every change gets a clear 503 (JSON from the API, a page from
-# the joining form), pages that only read keep working where they can, /healthz says 503,
-# and nothing is half-written; when the fault is gone the server recovers by itself.
+# Fault tests on the release server: the database's disk fills up, its file system turns
+# read-only, and the database server stops. While a fault lasts every change gets a clear 503
+# (JSON from the API, a page from the joining form), pages that only read keep working where
+# they can, /healthz says 503, and nothing is half-written; when the fault is gone the server
+# recovers by itself. (A file system the kernel made read-only after a disk error cannot be
+# made writable while the server holds the database open: there, recovery is the server
+# started again once the file system is repaired, with every acknowledged change still there.)
 #
-#   scripts/test-faults.sh            (as root: it mounts a small tmpfs for the full disk)
+#   scripts/test-faults.sh            (as root: it mounts a small tmpfs and an ext4 image)
 #
 # Needs `make build` first. Starts and stops everything it uses: a server on a free port, a
-# 6 MiB tmpfs under target/faults, a private PostgreSQL cluster.
+# 6 MiB tmpfs and a 32 MiB loop-mounted ext4 file system under target/faults, a private
+# PostgreSQL cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ]; then
@@ -130,6 +134,41 @@ check "the joining form stores again (redirect to the confirmation)" 303 "$(join
 check "the database file is sound" ok "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])' "$disk/enrol.db")"
 stop_server
 umount "$disk"
+
+echo "==> Fault: the SQLite database's file system turns read-only"
+# An ext4 file system mounted errors=remount-ro, told that it has an error: the kernel makes it
+# read-only at once, as after a failing disk.
+truncate -s 32M "$work/ext4.img"
+mkfs.ext4 -q -F "$work/ext4.img"
+if mount -o loop,errors=remount-ro "$work/ext4.img" "$disk" 2>"$work/mount.log"; then
+  start_server "sqlite://$disk/enrol.db"
+  check "an application is stored before the fault" 201 "$(apply)"
+  check "and another" 201 "$(apply)"
+  before=$(applications "$disk/enrol.db")
+  device=$(basename "$(findmnt -n -o SOURCE "$disk")")
+  echo 1 >"/sys/fs/ext4/$device/trigger_fs_error"
+  check "an application on a read-only file system is refused with 503" 503 "$(apply)"
+  contains "the API says what happened" "unavailable, try again" "$work/body"
+  check "the joining form answers 503 too" 503 "$(join_form)"
+  contains "the joining form's page says what happened" "try again" "$work/body"
+  check "/healthz says 503 while the file system is read-only" 503 "$(wait_health 503)"
+  check "the course page still reads" 200 "$(status GET /)"
+  # Repairing the file system needs it unmounted, so the server first lets go of it.
+  stop_server
+  umount "$disk"
+  e2fsck -fy "$work/ext4.img" >"$work/e2fsck.log" 2>&1 || [ $? -le 1 ]
+  mount -o loop "$work/ext4.img" "$disk"
+  check "nothing acknowledged was lost and nothing half-written" "$before" "$(applications "$disk/enrol.db")"
+  check "the database file is sound" ok "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])' "$disk/enrol.db")"
+  start_server "sqlite://$disk/enrol.db"
+  check "an application is stored again" 201 "$(apply)"
+  check "the joining form stores again (redirect to the confirmation)" 303 "$(join_form)"
+  stop_server
+  umount "$disk"
+else
+  # Some containers have no loop devices: said plainly, not counted as a pass.
+  echo "  SKIPPED: no loop device to mount an ext4 image ($(cat "$work/mount.log"))"
+fi
 
 echo "==> Fault: the PostgreSQL server stops"
 url=$(scripts/postgres.sh start "$cluster" fast)
