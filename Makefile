@@ -40,7 +40,7 @@ test-rust:
 test-survival:
 	@echo "==> Crash cycles: 10 SIGKILLs during a join race, on SQLite and PostgreSQL"
 	ENROL_BUILT=1 bench/crash-cycles.sh 10
-	@echo "==> Faults: a full disk, a stopped database"
+	@echo "==> Faults: a full disk, a read-only file system, a stopped database"
 	scripts/test-faults.sh
 	scripts/test-api-contract.sh
 	scripts/test-fuzz.sh
