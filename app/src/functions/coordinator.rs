@@ -155,7 +155,7 @@ pub async fn get_applications(filter: ApplicationFilter) -> Result<ApplicationsP
     let last = crate::components::pagination::page_count(total, page_size);
     let page = filter.page.unwrap_or(1).clamp(1, last);
     let rows = store.applications(&ApplicationFilter { page: Some(page), ..filter }).await?;
-    let cohorts = store.cohorts_admin().await?.into_iter().map(|c| (c.cohort.id, c.cohort.name)).collect();
+    let cohorts = store.cohorts(true).await?.into_iter().map(|c| (c.id, c.name)).collect();
     Ok(ApplicationsPageData { rows, total, page, page_size, cohorts })
 }
 
@@ -213,8 +213,7 @@ pub async fn get_application(id: i64) -> Result<ApplicationPageData, AppError> {
     let viewed = crate::store::privacy::Access::ViewApplication;
     store.log_access(me.id, viewed, Some(&detail.row.reference), chrono::Utc::now()).await?;
     let tasters = store.attended_tasters(chrono::Utc::now()).await?;
-    let cohorts: Vec<crate::models::Cohort> = store.cohorts_admin().await?.into_iter().map(|c| c.cohort).collect();
-    let move_targets = move_targets(detail.status.cohort.as_ref(), cohorts);
+    let move_targets = move_targets(detail.status.cohort.as_ref(), store.cohorts(true).await?);
     let emails = store.application_emails(id).await?;
     let notes = store.notes(id).await?;
     Ok(ApplicationPageData {

@@ -2,7 +2,7 @@
 
 use super::applications::confirm_attendance;
 use super::events::{record, Event};
-use super::rows::{Allocation, AttendanceSource, AttendeeState, AuditEntry, Key, Rows};
+use super::rows::{Allocation, AttendanceSource, AttendeeRow, AttendeeState, AuditEntry, Key, Rows};
 use super::Actor;
 use crate::domain::allocation::{self, AllocationState};
 use crate::domain::matching::MatchKind;
@@ -134,25 +134,17 @@ pub async fn undo_decision<R: Rows>(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let attendee = rows.attendee(attendee_id).await?.ok_or_else(|| AppError::NotFound("No such attendee".into()))?;
-    match attendee.state {
-        AttendeeState::Rejected => undo_rejection(rows, attendee_id, by, now).await,
-        AttendeeState::Confirmed => undo_confirmation(rows, attendee_id, by, now).await,
-        AttendeeState::Pending => Err(AppError::Conflict("This attendee has not been decided yet".into())),
+    match (attendee.state, attendee.application_id) {
+        (AttendeeState::Rejected, _) => undo_rejection(rows, attendee_id, by, now).await,
+        (AttendeeState::Confirmed, Some(application_id)) => {
+            undo_confirmation(rows, &attendee, application_id, by, now).await
+        }
+        _ => Err(AppError::Conflict("This attendee has not been decided yet".into())),
     }
 }
 
-/// Undoes a rejected match while the report is open: the attendee is to be decided again (a
-/// confirmed one: [`undo_confirmation`]).
-pub async fn undo_rejection<R: Rows>(
-    rows: &mut R,
-    attendee_id: i64,
-    by: i64,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let attendee = rows.attendee(attendee_id).await?.ok_or_else(|| AppError::NotFound("No such attendee".into()))?;
-    if attendee.state != AttendeeState::Rejected {
-        return Err(AppError::Conflict("Only a rejected match can be undone".into()));
-    }
+/// Undoes a rejected match: the attendee is to be decided again.
+async fn undo_rejection<R: Rows>(rows: &mut R, attendee_id: i64, by: i64, now: DateTime<Utc>) -> Result<(), AppError> {
     rows.reopen_attendee(attendee_id).await?;
     let entry = AuditEntry {
         coordinator_id: Some(by),
@@ -171,16 +163,14 @@ pub async fn undo_rejection<R: Rows>(
 /// saying what to do instead. A waiting application with no other attendance goes back to
 /// awaiting an attendance check, off the waiting lists, and is told; one with other attendance
 /// waits on, its place in the queue counted from the earliest session it attended.
-pub async fn undo_confirmation<R: Rows>(
+async fn undo_confirmation<R: Rows>(
     rows: &mut R,
-    attendee_id: i64,
+    attendee: &AttendeeRow,
+    application_id: i64,
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let attendee = rows.attendee(attendee_id).await?.ok_or_else(|| AppError::NotFound("No such attendee".into()))?;
-    let (AttendeeState::Confirmed, Some(application_id)) = (attendee.state, attendee.application_id) else {
-        return Err(AppError::Conflict("Only a confirmed match can be taken back".into()));
-    };
+    let attendee_id = attendee.id;
     let row = rows
         .application(Key::Id(application_id))
         .await?
