@@ -10,6 +10,7 @@ pub mod events;
 pub mod forms;
 pub mod health;
 pub mod ics;
+pub mod memory;
 pub mod openapi;
 pub mod page_cache;
 pub mod rate_limit;
