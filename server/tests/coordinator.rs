@@ -767,6 +767,22 @@ async fn a_confirmed_match_is_taken_back_from_a_waiting_applicant_but_a_place_gi
     let undone: i64 =
         sql("SELECT count(*) FROM audit_log WHERE action = 'attendance.undo_confirm'").scalar(&raw).await.unwrap();
     assert_eq!(undone, 1, "audited");
+    // The audit log names Amina's application by its reference, a link, not by a number.
+    let (amina_id, reference): (i64, String) = sql("SELECT id, reference FROM application WHERE email = $1")
+        .bind("amina.khan@example.nhs.uk")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    let admin = app.coordinator_cookie("admin").await;
+    let (_, _, log) = app.get_as("/coordinator/audit?what=attendance.undo_confirm", &admin).await;
+    assert!(
+        log.contains("Took back a confirmed Zoom match")
+            && log.contains(&format!("href=\"/coordinator/applications/{amina_id}\""))
+            && log.contains(&reference)
+            && log.contains("application state: Waiting list → Awaiting attendance check")
+            && !log.contains("application: "),
+        "{log}"
+    );
 
     // Siobhán's place rests on her match: it is never taken back, and the page says what to do.
     let before = fingerprint(&app).await;

@@ -4,7 +4,7 @@
 //! first, each with who, what, which application (reference and name) and the values before
 //! and after in words. So "why did she get the place and not me?" has an answer.
 
-use super::db::{sql, Db};
+use super::db::{sql, sql_assembled, Db};
 use crate::domain::allocation::AllocationState;
 use crate::domain::uk_time::{end_of_uk_day, uk_clock, uk_date, uk_instant};
 use crate::errors::AppError;
@@ -63,8 +63,21 @@ pub async fn history(db: &Db, filter: &AuditFilter) -> Result<(Vec<HistoryLine>,
     .fetch_all(db)
     .await?;
 
+    // An entry about something else (a Zoom attendee) names its application in its values.
+    let named_in_values =
+        |before: &Value, after: &Value| after["application_id"].as_i64().or(before["application_id"].as_i64());
+    let mut elsewhere: Vec<i64> = audit
+        .iter()
+        .filter(|row| row.4.is_none())
+        .filter_map(|row| named_in_values(&parse(row.7.as_deref()), &parse(row.8.as_deref())))
+        .collect();
+    elsewhere.sort_unstable();
+    elsewhere.dedup();
+    let named = applications_named(db, &elsewhere).await?;
+
     let mut lines: Vec<(DateTime<Utc>, i64, HistoryLine)> = Vec::new();
     for (at, id, who, action, application_id, reference, name, before, after) in audit {
+        let before_value = parse(before.as_deref());
         let after_value = parse(after.as_deref());
         let (who, who_kind) = match who {
             Some(name) => (format!("{name} (coordinator)"), "coordinator"),
@@ -81,9 +94,10 @@ pub async fn history(db: &Db, filter: &AuditFilter) -> Result<(Vec<HistoryLine>,
             kind: action.clone(),
             application: match (application_id, reference, name) {
                 (Some(id), Some(reference), Some(name)) => Some((id, reference, name)),
-                _ => None,
+                _ => named_in_values(&before_value, &after_value)
+                    .and_then(|id| named.get(&id).map(|(reference, name)| (id, reference.clone(), name.clone()))),
             },
-            changes: changes(&parse(before.as_deref()), &after_value, &cohorts),
+            changes: changes(&before_value, &after_value, &cohorts),
         };
         // Audit entries come before events of the same moment: the action, then what it caused.
         lines.push((at, id * 2 + 1, line));
@@ -127,6 +141,21 @@ pub async fn history(db: &Db, filter: &AuditFilter) -> Result<(Vec<HistoryLine>,
     let more = page.len() > PAGE_SIZE;
     page.truncate(PAGE_SIZE);
     Ok((page, more))
+}
+
+/// The reference and name of each application in `ids`.
+async fn applications_named(db: &Db, ids: &[i64]) -> Result<HashMap<i64, (String, String)>, AppError> {
+    let mut named = HashMap::new();
+    for chunk in ids.chunks(500) {
+        // Numbers read from the audit log's own values, written into the statement as numbers.
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let rows: Vec<(i64, String, String)> =
+            sql_assembled(format!("SELECT id, reference, name FROM application WHERE id IN ({list})"))
+                .fetch_all(db)
+                .await?;
+        named.extend(rows.into_iter().map(|(id, reference, name)| (id, (reference, name))));
+    }
+    Ok(named)
 }
 
 fn moment(at: DateTime<Utc>) -> String {
@@ -219,7 +248,8 @@ fn changes(before: &Value, after: &Value, cohorts: &HashMap<i64, String>) -> Vec
         }
         seen.push(key);
         let (old, new) = (before_map.get(key).unwrap_or(&Value::Null), after_map.get(key).unwrap_or(&Value::Null));
-        if old == new {
+        // The application an entry names is its line's link, not one of its changes.
+        if old == new || key == "application_id" {
             continue;
         }
         let field = key.trim_end_matches("_id").replace('_', " ");
@@ -237,7 +267,7 @@ fn changes(before: &Value, after: &Value, cohorts: &HashMap<i64, String>) -> Vec
 fn words(key: &str, value: &Value, cohorts: &HashMap<i64, String>) -> String {
     match value {
         Value::Null => String::new(),
-        Value::String(s) if key == "state" => {
+        Value::String(s) if key == "state" || key == "application_state" => {
             AllocationState::parse(s).map(|s| s.label().to_string()).unwrap_or_else(|| s.clone())
         }
         Value::Number(n) if key == "cohort_id" => {
@@ -265,6 +295,19 @@ mod tests {
         assert_eq!(
             lines,
             ["cohort: January · Tuesday mornings", "source: manual", "state: Awaiting attendance check → Allocated"]
+        );
+    }
+
+    #[test]
+    fn an_attendee_entry_names_its_application_by_link_and_its_state_in_words() {
+        let lines = changes(
+            &json!({ "state": "confirmed", "application_id": 7, "application_state": "waiting" }),
+            &json!({ "state": "pending", "application_id": 7, "application_state": "awaiting_attendance" }),
+            &HashMap::new(),
+        );
+        assert_eq!(
+            lines,
+            ["application state: Waiting list → Awaiting attendance check", "state: confirmed → pending"]
         );
     }
 
