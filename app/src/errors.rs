@@ -1,7 +1,9 @@
 //! The one error type of enrol: it crosses the wire from server functions to the browser, and
 //! the server turns it into a status code in one place.
 
+#[cfg(feature = "ui")]
 use leptos::server_fn::codec::JsonEncoding;
+#[cfg(feature = "ui")]
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,6 +64,7 @@ impl AppError {
     }
 }
 
+#[cfg(feature = "ui")]
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
