@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 seconds=${1:-20}
 toolchain=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
 targets=(zoom_report joining_form coordinator_forms email_and_name)
-echo "==> Fuzz targets: building with $toolchain (a few minutes the first time)"
+echo "==> Fuzz targets: building with $toolchain (about a minute the first time)"
 cargo "+$toolchain" fuzz build --fuzz-dir fuzz --sanitizer none
 for target in "${targets[@]}"; do
   corpus="target/fuzz-corpus/$target"

@@ -1,10 +1,11 @@
 //! A work email address, parsed once and then trusted.
 //!
 //! Rule 6 compares people by their email, so two spellings of one address must give one key:
-//! on the server, [`email_key`] applies Unicode compatibility normalisation (NFKC, which turns
-//! fullwidth `ｓａｍ` into `sam`) and full case folding (`ß` into `ss`). Characters that cannot
-//! be seen (a soft hyphen, a zero-width space, a direction mark) would give one person two keys
-//! that look the same, so they are refused when the address is parsed, in the browser too.
+//! on the server, [`email_key`] applies Unicode's compatibility caseless matching:
+//! compatibility normalisation (which turns fullwidth `ｓａｍ` into `sam`) and full case
+//! folding (`ß` into `ss`). Characters that cannot be seen (a soft hyphen, a zero-width space,
+//! a direction mark) would give one person two keys that look the same, so they are refused
+//! when the address is parsed, in the browser too.
 
 use serde::{Deserialize, Serialize};
 
