@@ -50,15 +50,11 @@ pub async fn cohorts(db: &Db) -> Result<Vec<CohortAdmin>, AppError> {
     let mut pooled = db.acquire().await?;
     let mut conn = pooled.conn();
     let list = super::cohorts::list(&mut conn, true).await?;
-    let counts: Vec<(i64, i64, i64, i64)> = sql("SELECT c.id, c.allocated_count, c.offered_count,
-                (SELECT count(*) FROM application b WHERE b.state = 'waiting' AND b.intake = c.intake
-                   AND (b.any_cohort OR EXISTS (
-                        SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id))
-                   AND NOT EXISTS (
-                        SELECT 1 FROM application_left_queue l WHERE l.application_id = b.id AND l.cohort_id = c.id))
-         FROM cohort c")
-    .fetch_all(&mut conn)
-    .await?;
+    let waiting = super::rows::waiting_count("c.id", "TRUE");
+    let counts: Vec<(i64, i64, i64, i64)> =
+        sql_assembled(format!("SELECT c.id, c.allocated_count, c.offered_count, {waiting} FROM cohort c"))
+            .fetch_all(&mut conn)
+            .await?;
     Ok(list
         .into_iter()
         .map(|cohort| {

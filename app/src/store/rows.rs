@@ -144,6 +144,26 @@ pub const WAITS_FOR: &str = "a.state = 'waiting'
        AND NOT EXISTS (
             SELECT 1 FROM application_left_queue l WHERE l.application_id = a.id AND l.cohort_id = $1)";
 
+/// The SQL of how many wait for the cohort whose id is the expression `cohort` (`$1`, `c.id`),
+/// among the applications that also meet `also` (a condition on `a`, or `TRUE`). Counted as
+/// [`WAITS_FOR`] selects, but as those who chose the cohort (or any) less those of them who
+/// have left its queue: the few who left are subtracted in one go instead of every waiting
+/// row being checked against the queues left (on a copy with 27,000 waiting, 14 → 10 ms).
+/// One statement for the open places, the cohorts list and a waiting position.
+pub fn waiting_count(cohort: &str, also: &str) -> String {
+    let chose = format!(
+        "a.state = 'waiting' AND a.intake = (SELECT intake FROM cohort WHERE id = {cohort})
+         AND (a.any_cohort OR EXISTS (
+              SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = {cohort}))
+         AND {also}"
+    );
+    format!(
+        "((SELECT count(*) FROM application a WHERE {chose})
+          - (SELECT count(*) FROM application_left_queue l JOIN application a ON a.id = l.application_id
+             WHERE l.cohort_id = {cohort} AND {chose}))"
+    )
+}
+
 fn status_of(stored: &str) -> CohortStatus {
     CohortStatus::parse(stored).unwrap_or(CohortStatus::Closed)
 }
@@ -237,24 +257,19 @@ impl SqlRows<'_> {
         }
         // One round trip: a submission needs all of it, and every statement costs the single
         // writer a round trip to the database.
-        let rows: Vec<Row> = sql(
+        let waiting = waiting_count("c.id", "TRUE");
+        let rows: Vec<Row> = sql_assembled(format!(
             "SELECT kind, id, intake, capacity, allocated_count, offered_count, waiting, starts_at, ends_at FROM (
                  SELECT 'cohort' AS kind, c.id, c.intake, c.capacity, c.allocated_count, c.offered_count,
-                        (SELECT count(*) FROM application b
-                         WHERE b.state = 'waiting' AND b.intake = c.intake
-                           AND (b.any_cohort OR EXISTS (
-                                SELECT 1 FROM application_choice ch WHERE ch.application_id = b.id AND ch.cohort_id = c.id))
-                           AND NOT EXISTS (
-                                SELECT 1 FROM application_left_queue l WHERE l.application_id = b.id AND l.cohort_id = c.id))
-                        AS waiting,
+                        {waiting} AS waiting,
                         NULL AS starts_at, NULL AS ends_at,
                         (SELECT min(m.starts_at) FROM cohort_meeting m WHERE m.cohort_id = c.id) AS sort
                  FROM cohort c WHERE c.status = 'open'
                  UNION ALL
                  SELECT 'code', t.id, NULL, NULL, NULL, NULL, NULL, t.starts_at, t.ends_at, NULL
                  FROM taster_session t WHERE t.attendance_code_key = $1 AND t.status = 'scheduled') AS found
-             ORDER BY kind, sort, id",
-        )
+             ORDER BY kind, sort, id"
+        ))
         .bind(code_key)
         .fetch_all(&mut self.0)
         .await?;
@@ -454,10 +469,8 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn waiting_ahead(&mut self, cohort_id: i64, eligible_at: DateTime<Utc>, id: i64) -> Result<i64, AppError> {
-        Ok(sql_assembled(format!(
-            "SELECT count(*) FROM application a WHERE {WAITS_FOR}
-               AND (a.eligible_at < $2 OR (a.eligible_at = $2 AND a.id < $3))"
-        ))
+        let ahead = waiting_count("$1", "(a.eligible_at < $2 OR (a.eligible_at = $2 AND a.id < $3))");
+        Ok(sql_assembled(format!("SELECT {ahead}"))
         .bind(cohort_id)
         .bind(eligible_at)
         .bind(id)
