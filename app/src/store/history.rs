@@ -63,22 +63,23 @@ pub async fn history(db: &Db, filter: &AuditFilter) -> Result<(Vec<HistoryLine>,
     .fetch_all(db)
     .await?;
 
+    let audit: Vec<_> = audit
+        .into_iter()
+        .map(|(at, id, who, action, application_id, reference, name, before, after)| {
+            (at, id, who, action, application_id, reference, name, parse(before.as_deref()), parse(after.as_deref()))
+        })
+        .collect();
     // An entry about something else (a Zoom attendee) names its application in its values.
     let named_in_values =
         |before: &Value, after: &Value| after["application_id"].as_i64().or(before["application_id"].as_i64());
-    let mut elsewhere: Vec<i64> = audit
-        .iter()
-        .filter(|row| row.4.is_none())
-        .filter_map(|row| named_in_values(&parse(row.7.as_deref()), &parse(row.8.as_deref())))
-        .collect();
+    let mut elsewhere: Vec<i64> =
+        audit.iter().filter(|row| row.4.is_none()).filter_map(|row| named_in_values(&row.7, &row.8)).collect();
     elsewhere.sort_unstable();
     elsewhere.dedup();
     let named = applications_named(db, &elsewhere).await?;
 
     let mut lines: Vec<(DateTime<Utc>, i64, HistoryLine)> = Vec::new();
-    for (at, id, who, action, application_id, reference, name, before, after) in audit {
-        let before_value = parse(before.as_deref());
-        let after_value = parse(after.as_deref());
+    for (at, id, who, action, application_id, reference, name, before_value, after_value) in audit {
         let (who, who_kind) = match who {
             Some(name) => (format!("{name} (coordinator)"), "coordinator"),
             None if after_value["reason"].as_str().is_some_and(|r| r.starts_with("the applicant")) => {

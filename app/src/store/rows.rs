@@ -136,27 +136,33 @@ impl TryFrom<StoredApplication> for ApplicationRow {
 const APPLICATION: &str = "SELECT id, reference, status_token, name, intake, state, cohort_id, any_cohort, \
      submitted_at, eligible_at, offer_expires_at, taster_session_id FROM application";
 
-/// "Waits for cohort $1": waiting in its intake, having chosen it (or any), not having left its queue.
-pub const WAITS_FOR: &str = "a.state = 'waiting'
-       AND a.intake = (SELECT intake FROM cohort WHERE id = $1)
-       AND (a.any_cohort OR EXISTS (
-            SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = $1))
-       AND NOT EXISTS (
-            SELECT 1 FROM application_left_queue l WHERE l.application_id = a.id AND l.cohort_id = $1)";
+/// The SQL of "chose the cohort whose id is the expression `cohort`": waiting in its intake,
+/// having chosen it (or any), whether or not it has since left its queue.
+fn chose(cohort: &str) -> String {
+    format!(
+        "a.state = 'waiting' AND a.intake = (SELECT intake FROM cohort WHERE id = {cohort})
+         AND (a.any_cohort OR EXISTS (
+              SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = {cohort}))"
+    )
+}
+
+/// The SQL of "waits for cohort $1": chose it and has not left its queue.
+fn waits_for() -> String {
+    format!(
+        "{} AND NOT EXISTS (
+             SELECT 1 FROM application_left_queue l WHERE l.application_id = a.id AND l.cohort_id = $1)",
+        chose("$1")
+    )
+}
 
 /// The SQL of how many wait for the cohort whose id is the expression `cohort` (`$1`, `c.id`),
-/// among the applications that also meet `also` (a condition on `a`, or `TRUE`). Counted as
-/// [`WAITS_FOR`] selects, but as those who chose the cohort (or any) less those of them who
-/// have left its queue: the few who left are subtracted in one go instead of every waiting
+/// among the applications that also meet `also` (a condition on `a`, or `TRUE`): as
+/// [`waits_for`] selects, but counted as those who chose the cohort less those of them who
+/// have left its queue. The few who left are subtracted in one go instead of every waiting
 /// row being checked against the queues left (on a copy with 27,000 waiting, 14 → 10 ms).
 /// One statement for the open places, the cohorts list and a waiting position.
 pub fn waiting_count(cohort: &str, also: &str) -> String {
-    let chose = format!(
-        "a.state = 'waiting' AND a.intake = (SELECT intake FROM cohort WHERE id = {cohort})
-         AND (a.any_cohort OR EXISTS (
-              SELECT 1 FROM application_choice ch WHERE ch.application_id = a.id AND ch.cohort_id = {cohort}))
-         AND {also}"
-    );
+    let chose = format!("{} AND {also}", chose(cohort));
     format!(
         "((SELECT count(*) FROM application a WHERE {chose})
           - (SELECT count(*) FROM application_left_queue l JOIN application a ON a.id = l.application_id
@@ -461,7 +467,8 @@ impl Rows for SqlRows<'_> {
 
     async fn next_waiting(&mut self, cohort_id: i64) -> Result<Option<i64>, AppError> {
         Ok(sql_assembled(format!(
-            "SELECT a.id FROM application a WHERE {WAITS_FOR} ORDER BY a.eligible_at, a.id LIMIT 1"
+            "SELECT a.id FROM application a WHERE {} ORDER BY a.eligible_at, a.id LIMIT 1",
+            waits_for()
         ))
         .bind(cohort_id)
         .scalar_optional(&mut self.0)
@@ -924,7 +931,7 @@ impl Rows for SqlRows<'_> {
                     .bind(cohort_id)
             }
             Audience::Waiting => {
-                sql_assembled(format!("SELECT a.id FROM application a WHERE {WAITS_FOR} ORDER BY a.eligible_at, a.id"))
+                sql_assembled(format!("SELECT a.id FROM application a WHERE {} ORDER BY a.eligible_at, a.id", waits_for()))
                     .bind(cohort_id)
             }
         };
