@@ -120,6 +120,7 @@ async fn run(config: Config) -> Result<(), String> {
         config.access_log_days,
         std::time::Duration::from_secs(3600),
     ));
+    let hand_back = tokio::spawn(server::memory::hand_back_every(server::memory::HAND_BACK_EVERY));
     let sender = tokio::spawn(app::mail::sender::run(
         store.clone(),
         transport,
@@ -141,6 +142,7 @@ async fn run(config: Config) -> Result<(), String> {
     expiry.abort();
     retention.abort();
     sender.abort();
+    hand_back.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())
