@@ -14,23 +14,49 @@ pub fn on_postgres() -> bool {
     std::env::var(TEST_DATABASE_URL).is_ok_and(|url| url.starts_with("postgres"))
 }
 
-/// The URL of a new, empty database: on the PostgreSQL server of `ENROL_TEST_DATABASE_URL`
-/// when it is set, otherwise a SQLite file (not yet created) in `dir`.
+/// The URL of a new database with every migration applied: on the PostgreSQL server of
+/// `ENROL_TEST_DATABASE_URL` when it is set (a copy of a template migrated once per test
+/// process, much quicker than migrating each one), otherwise a SQLite file (not yet created)
+/// in `dir`.
 pub async fn fresh_database(dir: &Path) -> String {
     let Ok(server) = std::env::var(TEST_DATABASE_URL).map(|url| url.trim().to_string()) else {
         return format!("sqlite://{}", dir.join("enrol.db").display());
     };
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let template = TEMPLATE.get_or_init(|| migrated_template(&server)).await;
+    let name = unique_name("enrol_test");
+    let admin = super::db::Db::connect(&server).await.expect("connect to the test PostgreSQL server");
+    // FILE_COPY: for a small database, copying its files beats logging every page.
+    super::db::sql_assembled(format!("CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY"))
+        .execute(&admin)
+        .await
+        .expect("create a test database");
+    admin.close().await;
+    with_database(&server, &name)
+}
+
+/// Creates a database on `server`, applies the migrations and disconnects (a template may
+/// have no connections while it is copied); returns its name.
+async fn migrated_template(server: &str) -> String {
+    let name = unique_name("enrol_template");
+    let admin = super::db::Db::connect(server).await.expect("connect to the test PostgreSQL server");
+    super::db::sql_assembled(format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create the template");
+    admin.close().await;
+    let template = sqlx::PgPool::connect(&with_database(server, &name)).await.expect("connect to the template");
+    sqlx::migrate!("../migrations/postgres").run(&template).await.expect("migrate the template");
+    template.close().await;
+    name
+}
+
+/// A database name no other test, process or run has used.
+fn unique_name(prefix: &str) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let name = format!(
-        "enrol_test_{}_{}_{}",
+    format!(
+        "{prefix}_{}_{}_{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed),
         chrono::Utc::now().timestamp_micros()
-    );
-    let admin = super::db::Db::connect(&server).await.expect("connect to the test PostgreSQL server");
-    super::db::sql_assembled(format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create a test database");
-    admin.close().await;
-    with_database(&server, &name)
+    )
 }
 
 /// `url` with its database name replaced by `name`.
