@@ -11,22 +11,32 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 seconds=${1:-20}
 toolchain=$(sed -n 's/^toolchain=//p' scripts/build-bundles.sh)
-targets=(zoom_report joining_form coordinator_forms email_and_name)
 echo "==> Fuzz targets: building with $toolchain (about a minute the first time)"
 cargo "+$toolchain" fuzz build --fuzz-dir fuzz --sanitizer none
-for target in "${targets[@]}"; do
-  corpus="target/fuzz-corpus/$target"
+# One target per core at a time: each libFuzzer run uses a single thread.
+fuzz() {
+  local target=$1 corpus="target/fuzz-corpus/$1" log="target/fuzz-$1.log" seeds=()
   mkdir -p "$corpus"
-  seeds=()
   [ "$target" = zoom_report ] && seeds=(app/tests/fixtures/zoom)
-  echo "==> Fuzzing $target for ${seconds}s"
-  log="target/fuzz-$target.log"
-  if ! cargo "+$toolchain" fuzz run --fuzz-dir fuzz --sanitizer none "$target" "$corpus" "${seeds[@]}" -- \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 >"$log" 2>&1; then
-    tail -n 40 "$log" >&2
-    echo "FAILED: $target panicked (or could not run); the input is under fuzz/artifacts/$target/" >&2
-    exit 1
-  fi
-  grep -E '^stat::(number_of_executed_units|new_units_added)' "$log" | sed 's/^/    /'
+  cargo "+$toolchain" fuzz run --fuzz-dir fuzz --sanitizer none "$target" "$corpus" "${seeds[@]}" -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 >"$log" 2>&1
+}
+failed=()
+for pair in "zoom_report joining_form" "coordinator_forms email_and_name"; do
+  read -r first second <<<"$pair"
+  echo "==> Fuzzing $first and $second for ${seconds}s"
+  fuzz "$first" & one=$!
+  fuzz "$second" & two=$!
+  wait "$one" || failed+=("$first")
+  wait "$two" || failed+=("$second")
+  for target in $first $second; do
+    echo "    $target:"
+    grep -E '^stat::(number_of_executed_units|new_units_added)' "target/fuzz-$target.log" | sed 's/^/      /' || true
+  done
 done
+for target in "${failed[@]}"; do
+  tail -n 40 "target/fuzz-$target.log" >&2
+  echo "FAILED: $target panicked (or could not run); the input is under fuzz/artifacts/$target/" >&2
+done
+[ ${#failed[@]} -eq 0 ] || exit 1
 echo "Fuzz targets ran without a panic"
