@@ -22,10 +22,7 @@ test-tools:
 	@scripts/install-tools.sh --test
 
 build:
-	@echo "==> Building enrol (release: server and wasm; a first build takes about 8 minutes)"
-	cargo leptos build --release --precompress
-	@echo "==> Building each page group's own wasm bundle (about a minute; 3 minutes the first time)"
-	scripts/build-bundles.sh
+	@scripts/build.sh
 
 test-deps:
 	@echo "==> Dependencies: licences, banned crates, sources (cargo deny; see docs/security.md)"
