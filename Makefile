@@ -14,11 +14,6 @@ run: tools build
 	ENROL_DEMO=1 LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} target/release/server
 
 test: test-tools test-deps test-rust build test-survival test-e2e
-# The tests build the release server without link-time optimisation: the same code, 2½ minutes
-# quicker from cold on 2 cores. `make run` and the benchmarks keep the release profile's thin
-# LTO, so a `make run` straight after a first `make test` builds the server once more.
-test: export CARGO_PROFILE_RELEASE_LTO = off
-test: export CARGO_PROFILE_RELEASE_CODEGEN_UNITS = 16
 
 tools:
 	@scripts/install-tools.sh
