@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 started=$(date +%s)
-echo "==> Building enrol: the release server, and beside it the wasm (a first build takes about 12 minutes)"
+echo "==> Building enrol: the release server, and beside it the wasm (a first build takes about 15 minutes)"
 (cargo leptos build --release --server-only 2>&1 | sed -u 's/^/[server] /') &
 server=$!
 # The full wasm first: it (re)makes target/site, where the bundles go.

@@ -55,16 +55,14 @@ pub fn heap() -> Option<Heap> {
     None
 }
 
-/// Hands the heap's free pages back to the system; true when some went back.
-pub fn hand_back() -> bool {
+/// Hands the heap's free pages back to the system.
+pub fn hand_back() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: malloc_trim only releases pages no allocation uses; it takes the arenas'
-        // locks itself.
-        unsafe { libc::malloc_trim(0) == 1 }
+    // SAFETY: malloc_trim only releases pages no allocation uses; it takes the arenas' locks
+    // itself.
+    unsafe {
+        libc::malloc_trim(0);
     }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    false
 }
 
 /// Every `period`: logs the heap's figures and hands its free pages back.
@@ -75,7 +73,7 @@ pub async fn hand_back_every(period: Duration) {
     ticks.tick().await;
     loop {
         ticks.tick().await;
-        let (Some(heap), Some(before)) = (heap(), resident()) else { return };
+        let (Some(heap), Some(before)) = (heap(), resident("self")) else { return };
         hand_back();
         tracing::debug!(
             target: "server::memory",
@@ -83,24 +81,18 @@ pub async fn hand_back_every(period: Duration) {
             sqlite_mib = mib(heap.sqlite),
             free_mib = mib(heap.free),
             resident_mib = mib(before),
-            resident_after_mib = resident().map(mib).unwrap_or_default(),
+            resident_after_mib = resident("self").map(mib).unwrap_or_default(),
             "heap"
         );
     }
 }
 
-/// The process's resident memory in bytes, from /proc.
-pub fn resident() -> Option<u64> {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-        let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-        // SAFETY: sysconf only reads a constant of the system.
-        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-        Some(pages * u64::try_from(page).ok()?)
-    }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    None
+/// The resident memory in bytes of the process `pid` ("self" for this one), from /proc; the
+/// benchmarks read the server's with it too.
+pub fn resident(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib: u64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 fn mib(bytes: u64) -> f64 {
@@ -118,10 +110,10 @@ mod tests {
         // hundredth stays, so the heap cannot simply shrink: the pages between must go back.
         let mut blocks: Vec<Vec<u8>> = (0..40_000).map(|i| vec![i as u8; 1000]).collect();
         let keep: Vec<Vec<u8>> = blocks.iter_mut().step_by(100).map(std::mem::take).collect();
-        let filled = resident().expect("proc");
+        let filled = resident("self").expect("proc");
         drop(blocks);
         hand_back();
-        let handed_back = resident().expect("proc");
+        let handed_back = resident("self").expect("proc");
         assert!(handed_back + 10_000_000 < filled, "resident {handed_back} after the hand back, {filled} before");
         assert_eq!(keep.len(), 400);
     }

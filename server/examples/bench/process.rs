@@ -4,13 +4,7 @@
 
 /// Resident memory of a process, MiB (NaN when it cannot be read).
 pub fn rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map(|kib| kib / 1024.0)
-        .unwrap_or(f64::NAN)
+    server::memory::resident(&pid.to_string()).map_or(f64::NAN, |bytes| bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// User + system CPU seconds a process has used so far.
