@@ -21,7 +21,7 @@
 use super::db::Db;
 use super::writer::{Connector, Writer};
 use super::OpenError;
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -32,7 +32,8 @@ pub const WORKFLOW_LOCK: i64 = 0x656e_726f_6c; // "enrol"
 pub const EVENT_CHANNEL: &str = "enrol_event";
 
 /// Connects, applies the migrations (sqlx takes an advisory lock, so instances starting
-/// together migrate once), starts this instance's writer and starts listening for events.
+/// together migrate once), starts this instance's writer and listens for events. It is
+/// listening before it returns, so no change another instance commits after that is missed.
 pub async fn open(url: &str) -> Result<(Db, Writer), OpenError> {
     let options = PgConnectOptions::from_str(url)?;
     let pool = PgPoolOptions::new()
@@ -42,33 +43,15 @@ pub async fn open(url: &str) -> Result<(Db, Writer), OpenError> {
         .await?;
     sqlx::migrate!("../migrations/postgres").run(&pool).await?;
     let writer = Writer::start(Connector::Postgres(options, WORKFLOW_LOCK)).await?;
-    tokio::spawn(follow_announcements(pool.clone(), writer.clone()));
+    let mut listener = PgListener::connect_with(&pool).await?;
+    listener.listen(EVENT_CHANNEL).await?;
+    tokio::spawn(follow_announcements(listener, writer.clone()));
     Ok((Db::Postgres(pool), writer))
 }
 
 /// Ticks the writer's change signal for every announcement from any instance, and once after
-/// each (re)connection; ends when the pool closes.
-async fn follow_announcements(pool: PgPool, writer: Writer) {
-    let mut listener = loop {
-        match PgListener::connect_with(&pool).await {
-            Ok(listener) => break listener,
-            Err(sqlx::Error::PoolClosed) => return,
-            Err(error) => {
-                tracing::warn!(%error, "could not listen for other instances' changes; trying again");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
-    };
-    loop {
-        match listener.listen(EVENT_CHANNEL).await {
-            Ok(()) => break,
-            Err(sqlx::Error::PoolClosed) => return,
-            Err(error) => {
-                tracing::warn!(%error, "could not listen for other instances' changes; trying again");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
-    }
+/// each reconnection; ends when the pool closes.
+async fn follow_announcements(mut listener: PgListener, writer: Writer) {
     loop {
         match listener.try_recv().await {
             Ok(Some(_)) => writer.announce(),

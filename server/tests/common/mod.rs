@@ -352,13 +352,16 @@ impl Events {
         }
     }
 
-    /// The next `places` event's figure for the first cohort.
+    /// The next `places` event's figure for the first cohort. A snapshot without cohorts is
+    /// passed over: another instance may not yet have heard of a cohort made through the first.
     pub async fn next_places(&mut self) -> i64 {
         loop {
             let (event, data) = self.next().await;
             if event == "places" {
                 let snapshot: serde_json::Value = serde_json::from_str(&data).expect("JSON");
-                return snapshot["cohorts"][0]["places_remaining"].as_i64().expect("a figure");
+                if let Some(figure) = snapshot["cohorts"].get(0) {
+                    return figure["places_remaining"].as_i64().expect("a figure");
+                }
             }
         }
     }
