@@ -32,12 +32,12 @@ for group in site join tasters; do
   # The same cfg as .cargo/config.toml (RUSTFLAGS replaces that file's flags).
   RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
     cargo "+$toolchain" build --quiet -p frontend --lib --features "bundle-$group" \
-    --target wasm32-unknown-unknown --profile wasm-release -Zbuild-std=std,panic_abort --target-dir "$work"
+    --target wasm32-unknown-unknown --profile wasm-bundle -Zbuild-std=std,panic_abort --target-dir "$work"
   name="enrol-$group"
   out="$work/out/$group"
   rm -rf "$out"
   wasm-bindgen --target web --no-typescript --out-name "$name" --out-dir "$out" \
-    "$work/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+    "$work/wasm32-unknown-unknown/wasm-bundle/frontend.wasm"
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$out/${name}_bg.wasm" -o "$out/$name.wasm"
 
   # Names carry a hash of the contents, so browsers may keep them for a year.
