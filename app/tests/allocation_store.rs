@@ -16,10 +16,20 @@ const ANY: CohortChoice = CohortChoice::Any;
 async fn rule_1_a_valid_attendance_code_makes_an_application_eligible_at_once() {
     let t = TestStore::new().await;
     let cohort = add_cohort(&t.store, "Tuesdays", 2, 0).await;
-    add_taster(&t.store, "willow27").await;
+    let session = add_taster(&t.store, "willow27").await;
     let status = t.store.submit_application(application("a@nhs.net", Some("WILLOW-27"), &ANY), t0()).await.unwrap();
     assert_eq!(status.state, AllocationState::Allocated);
     assert_eq!(status.cohort_id, Some(cohort));
+    // The attendance the code proves is stored with the application.
+    let attended: Vec<(i64, String, String, String, chrono::DateTime<chrono::Utc>)> = sql(
+        "SELECT t.taster_session_id, t.source, t.attendee_name, t.attendee_email, t.confirmed_at
+         FROM attendance t JOIN application a ON a.id = t.application_id WHERE a.reference = $1",
+    )
+    .bind(status.reference.as_str())
+    .fetch_all(&t.raw().await)
+    .await
+    .unwrap();
+    assert_eq!(attended, [(session, "code".to_string(), "Sam Jones".to_string(), "a@nhs.net".to_string(), t0())]);
 }
 
 #[tokio::test]
@@ -218,6 +228,8 @@ async fn rule_6_a_second_application_from_the_same_email_changes_nothing() {
     let unchanged = t.store.application_status(&first.status_token).await.unwrap();
     assert_eq!(unchanged.state, AllocationState::AwaitingAttendance);
     assert_eq!(places(&t, cohort).await, 3);
+    let attended: i64 = sql("SELECT count(*) FROM attendance").scalar(&t.raw().await).await.unwrap();
+    assert_eq!(attended, 0, "the refused application's attendance is not kept either");
 }
 
 #[tokio::test]

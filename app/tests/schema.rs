@@ -89,6 +89,7 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
         app: &app,
         email_key: "second@nhs.net",
         taster_session_id: None,
+        attended: false,
         any_cohort: true,
         privacy_notice_version: "test",
         submitted_at: t0(),

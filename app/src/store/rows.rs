@@ -316,36 +316,58 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn insert_application(&mut self, row: &NewApplicationRow<'_>) -> Result<Result<i64, Taken>, AppError> {
-        let app = row.app;
-        let insert = sql("INSERT INTO application
+        const INSERT: &str = "INSERT INTO application
                 (reference, status_token, intake, name, email, email_key, job_title, employer, nurse_advocate,
                  taster_session_id, any_cohort, access_needs, consent_at, privacy_notice_version, submitted_at,
                  eligible_at, state, cohort_id, offer_expires_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17, $18, $13)
-             ON CONFLICT (reference) DO NOTHING
-             RETURNING id")
-        .bind(row.reference)
-        .bind(row.status_token)
-        .bind(row.intake)
-        .bind(app.name.as_str())
-        .bind(app.email.as_str())
-        .bind(row.email_key)
-        .bind(&app.job_title)
-        .bind(&app.employer)
-        .bind(app.nurse_advocate.as_str())
-        .bind(row.taster_session_id)
-        .bind(row.any_cohort)
-        .bind(&app.access_needs)
-        .bind(row.submitted_at)
-        .bind(row.privacy_notice_version)
-        .bind(row.allocation.eligible_at)
-        .bind(row.allocation.state.as_str())
-        .bind(row.allocation.cohort_id)
-        .bind(row.allocation.offer_expires_at);
+             ON CONFLICT (reference) DO NOTHING";
+        // Its attendance by code goes in the same statement on PostgreSQL (a data-modifying
+        // WITH), so a submission costs the writer one round trip fewer; SQLite has no such
+        // WITH, and a statement there costs no round trip.
+        let with_attendance = row.attended && self.0.dialect() == Dialect::Postgres;
+        let text = match with_attendance {
+            true => format!(
+                "WITH inserted AS ({INSERT} RETURNING id, name, email),
+                 attended AS (
+                     INSERT INTO attendance (taster_session_id, application_id, source, attendee_name, attendee_email,
+                                             confirmed_at)
+                     SELECT $10, id, $19, name, email, $13 FROM inserted)
+                 SELECT id FROM inserted"
+            ),
+            false => format!("{INSERT} RETURNING id"),
+        };
+        let app = row.app;
+        let insert = sql_assembled(text)
+            .bind(row.reference)
+            .bind(row.status_token)
+            .bind(row.intake)
+            .bind(app.name.as_str())
+            .bind(app.email.as_str())
+            .bind(row.email_key)
+            .bind(&app.job_title)
+            .bind(&app.employer)
+            .bind(app.nurse_advocate.as_str())
+            .bind(row.taster_session_id)
+            .bind(row.any_cohort)
+            .bind(&app.access_needs)
+            .bind(row.submitted_at)
+            .bind(row.privacy_notice_version)
+            .bind(row.allocation.eligible_at)
+            .bind(row.allocation.state.as_str())
+            .bind(row.allocation.cohort_id)
+            .bind(row.allocation.offer_expires_at);
+        let insert = match with_attendance {
+            true => insert.bind(AttendanceSource::Code.as_str()),
+            false => insert,
+        };
         // A reference already in use inserts nothing (the workflow draws another and tries
         // again in the same step); an email key in use is refused by its rule (rule 6).
         match insert.fetch_optional::<(i64,)>(&mut self.0).await {
             Ok(Some((id,))) => {
+                if let (true, false, Some(session)) = (row.attended, with_attendance, row.taster_session_id) {
+                    self.record_attendance(session, id, AttendanceSource::Code, None, row.submitted_at).await?;
+                }
                 if let (Some(memo), AllocationState::Waiting) = (self.0.memo(), row.allocation.state) {
                     match row.any_cohort {
                         true => memo.waits(row.intake, None),

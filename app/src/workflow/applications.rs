@@ -86,6 +86,7 @@ pub async fn submit<R: Rows>(rows: &mut R, app: NewApplication, now: DateTime<Ut
             app: &app,
             email_key: &email_key,
             taster_session_id,
+            attended,
             any_cohort: matches!(app.choice, CohortChoice::Any),
             privacy_notice_version: crate::PRIVACY_NOTICE_VERSION,
             submitted_at: now,
@@ -106,7 +107,6 @@ pub async fn submit<R: Rows>(rows: &mut R, app: NewApplication, now: DateTime<Ut
     }
     let mut events = vec![Event::ApplicationSubmitted { application_id: id }];
     if let (true, Some(session)) = (attended, taster_session_id) {
-        rows.record_attendance(session, id, AttendanceSource::Code, None, now).await?;
         events.push(Event::AttendanceConfirmed { application_id: id, taster_session_id: session });
     }
     // Joining now, with the writer's clock of record, puts it last in every waiting list it

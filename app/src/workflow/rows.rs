@@ -61,6 +61,9 @@ pub struct NewApplicationRow<'a> {
     pub app: &'a crate::domain::application::NewApplication,
     pub email_key: &'a str,
     pub taster_session_id: Option<i64>,
+    /// Its attendance code proved the applicant was at `taster_session_id`: the attendance
+    /// is recorded with the application (by code, at `submitted_at`).
+    pub attended: bool,
     pub any_cohort: bool,
     pub privacy_notice_version: &'a str,
     pub submitted_at: DateTime<Utc>,
@@ -273,7 +276,8 @@ pub trait Rows: Send {
 
     /// One application's allocation columns.
     fn application(&mut self, key: Key<'_>) -> impl Future<Output = Result<Option<ApplicationRow>, AppError>> + Send;
-    /// Stores a new application; [`Taken`] for a reference or an email key in use.
+    /// Stores a new application, and its attendance when `attended`; [`Taken`] for a
+    /// reference or an email key in use.
     fn insert_application(
         &mut self,
         row: &NewApplicationRow<'_>,
