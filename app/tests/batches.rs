@@ -1,6 +1,7 @@
 //! Many applications at once, so that the writer commits them in batches: whatever a batch's
 //! steps keep for each other (the open places and waiting counts read once per batch), every
-//! outcome told at submission must be the one the database holds, and the rules must hold.
+//! outcome told at submission must be the one the database holds, and the rules must hold,
+//! also when a step of the batch fails.
 
 mod support;
 
@@ -36,6 +37,11 @@ async fn positions_told_in_a_rush_of_mixed_choices_are_the_positions_held() {
         }
     }
     assert_eq!(told.len(), 240 - 24, "every duplicate refused, every other stored");
+    // A refused step leaves nothing, and its neighbours' writes stay (on PostgreSQL its batch
+    // is rolled back and run again with savepoints).
+    let stored: i64 = sql("SELECT count(*) FROM application").scalar(&t.raw().await).await.unwrap();
+    assert_eq!(stored, 240 - 24);
+    assert_eq!(t.store.rule_breaches().await.unwrap(), Vec::<String>::new());
     assert_eq!(told.iter().filter(|o| o.state == AllocationState::Allocated).count(), 8, "5 + 3 places");
     for outcome in &told {
         let held = t.store.application_status(&outcome.status_token).await.unwrap();

@@ -136,7 +136,7 @@ impl FailureCounts {
         &self,
         key: &str,
         now: DateTime<Utc>,
-        change: impl FnOnce(Failures) -> Option<Failures> + Send + 'static,
+        change: impl FnOnce(Failures) -> Option<Failures> + Clone + Send + 'static,
     ) -> Result<Option<Failures>, AppError> {
         match &self.kept {
             Kept::Memory(counts) => {

@@ -314,7 +314,7 @@ impl Store {
         key: &str,
         policy: Policy,
         now: DateTime<Utc>,
-        change: impl FnOnce(Failures) -> Option<Failures> + Send + 'static,
+        change: impl FnOnce(Failures) -> Option<Failures> + Clone + Send + 'static,
     ) -> Result<Option<Failures>, AppError> {
         let key = key.to_string();
         self.side_step(now, move |mut conn, now| {
@@ -329,7 +329,7 @@ impl Store {
     async fn side_step<T, F>(&self, now: DateTime<Utc>, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(db::Conn<'c>, DateTime<Utc>) -> writer::JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(db::Conn<'c>, DateTime<Utc>) -> writer::JobFuture<'c, T> + Clone + Send + 'static,
     {
         match self.db.dialect() {
             db::Dialect::Sqlite => self.writer.write_unseen(now, job).await,

@@ -7,8 +7,11 @@
 //! a p99 of 715 ms for 50 writers). Here the queue is an in-memory channel instead: each
 //! batch is one transaction that holds the write lock from its start, so every job reads and
 //! writes with nobody else writing in between — the allocation rules hold by construction —
-//! and each job runs inside its own SAVEPOINT, so a job that fails leaves nothing behind while
-//! its neighbours still commit. One durable commit (one fsync) then covers the whole batch, and
+//! and a job that fails leaves nothing behind while its neighbours still commit. On SQLite
+//! each job runs inside its own SAVEPOINT. On PostgreSQL, where a savepoint costs a round trip
+//! to the database, a batch first runs without them; if a job fails, the batch is rolled back
+//! and run again with a savepoint per job (a job can run more than once, and only its last
+//! run's answer is delivered). One durable commit (one fsync) then covers the whole batch, and
 //! only after it does any caller hear "done": an acknowledged write survives a power cut.
 //!
 //! On PostgreSQL, with several instances each running a writer, a batch first takes the
@@ -38,7 +41,7 @@ use sqlx::{ConnectOptions, Connection};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot, watch};
 
 /// A boxed future borrowing the writer's connection.
@@ -48,9 +51,9 @@ pub type JobFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + S
 type Deliver = Box<dyn FnOnce(Result<(), AppError>) + Send>;
 
 /// What a job does: runs on the connection at the writer's `now`, and reports whether it
-/// succeeded and how to deliver its result.
+/// succeeded and how to deliver its result. A batch run again runs its jobs again.
 type Run = Box<
-    dyn for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> Pin<Box<dyn Future<Output = (bool, Deliver)> + Send + 'c>> + Send,
+    dyn for<'c> FnMut(Conn<'c>, DateTime<Utc>) -> Pin<Box<dyn Future<Output = (bool, Deliver)> + Send + 'c>> + Send,
 >;
 
 /// A job and the time its caller asked it to run at.
@@ -93,12 +96,26 @@ impl Connector {
         })
     }
 
-    /// Opens the batch's transaction with the write lock held, and returns the newest time
-    /// another writer has recorded (PostgreSQL), below which this batch's clock must not go.
-    async fn begin(&self, conn: &mut Conn<'_>) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    /// How a batch first runs: with a savepoint per job where one costs nothing (SQLite runs
+    /// in this process), without where each costs a round trip (PostgreSQL).
+    fn first_run(&self) -> Guard {
+        match self {
+            Connector::Sqlite(_) => Guard::Savepoints,
+            Connector::Postgres(..) => Guard::RunAgain,
+        }
+    }
+
+    /// Opens the batch's transaction with the write lock held (and the first job's savepoint
+    /// when `guard` says so), and returns the newest time another writer has recorded
+    /// (PostgreSQL), below which this batch's clock must not go.
+    async fn begin(&self, conn: &mut Conn<'_>, guard: Guard) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
         match self {
             Connector::Sqlite(_) => {
-                conn.batch("BEGIN IMMEDIATE; SAVEPOINT job").await?;
+                conn.batch(match guard {
+                    Guard::Savepoints => "BEGIN IMMEDIATE; SAVEPOINT job",
+                    Guard::RunAgain => "BEGIN IMMEDIATE",
+                })
+                .await?;
                 Ok(None)
             }
             Connector::Postgres(_, key) => {
@@ -108,11 +125,22 @@ impl Connector {
                 let newest = super::db::sql("SELECT at FROM event ORDER BY id DESC LIMIT 1")
                     .scalar_optional::<DateTime<Utc>>(&mut *conn)
                     .await?;
-                conn.batch("SAVEPOINT job").await?;
+                if guard == Guard::Savepoints {
+                    conn.batch("SAVEPOINT job").await?;
+                }
                 Ok(newest)
             }
         }
     }
+}
+
+/// How a batch keeps a job that fails from its neighbours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Guard {
+    /// Each job in a savepoint of its own, rolled back to it if the job fails.
+    Savepoints,
+    /// No savepoints: if a job fails, the whole batch is rolled back and run again with them.
+    RunAgain,
 }
 
 impl Link {
@@ -174,11 +202,12 @@ impl Writer {
     }
 
     /// Runs `job` in the next batch, at `requested` or the writer's last time if that is
-    /// later, and returns its result once the batch has committed.
+    /// later, and returns its result once the batch has committed. The job may run more than
+    /// once (a copy each time; see the module's doc): it must do nothing but its statements.
     pub async fn write<T, F>(&self, requested: DateTime<Utc>, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> JobFuture<'c, T> + Clone + Send + 'static,
     {
         self.send(requested, true, job).await
     }
@@ -187,7 +216,7 @@ impl Writer {
     pub async fn write_unseen<T, F>(&self, requested: DateTime<Utc>, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> JobFuture<'c, T> + Clone + Send + 'static,
     {
         self.send(requested, false, job).await
     }
@@ -218,10 +247,13 @@ impl Writer {
     async fn send<T, F>(&self, requested: DateTime<Utc>, visible: bool, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>, DateTime<Utc>) -> JobFuture<'c, T> + Clone + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, AppError>>();
+        // Each run makes its own delivery; the one the writer calls (the last run's) answers.
+        let reply = Arc::new(Mutex::new(Some(reply)));
         let run: Run = Box::new(move |conn: Conn<'_>, now: DateTime<Utc>| {
+            let (job, reply) = (job.clone(), reply.clone());
             Box::pin(async move {
                 let result = AssertUnwindSafe(job(conn, now)).catch_unwind().await.unwrap_or_else(|_| {
                     tracing::error!("a write job panicked; its changes are rolled back");
@@ -229,7 +261,9 @@ impl Writer {
                 });
                 let ok = result.is_ok();
                 let deliver: Deliver = Box::new(move |commit: Result<(), AppError>| {
-                    let _ = reply.send(commit.and(result));
+                    if let Some(reply) = reply.lock().ok().and_then(|mut reply| reply.take()) {
+                        let _ = reply.send(commit.and(result));
+                    }
                 });
                 (ok, deliver)
             })
@@ -288,44 +322,94 @@ async fn run(
 async fn commit_batch(
     conn: &mut Conn<'_>,
     connector: &Connector,
-    batch: Vec<Job>,
+    mut batch: Vec<Job>,
     clock: &mut DateTime<Utc>,
     commits: &watch::Sender<u64>,
 ) -> bool {
-    // Statements go to the database one round trip at a time, so the transaction's
-    // bookkeeping rides along with its neighbours: each job's end with the next job's
-    // SAVEPOINT, and the last job's end with the COMMIT.
-    match connector.begin(conn).await {
+    let started = std::time::Instant::now();
+    let jobs = batch.len();
+    let before = *clock;
+    let mut guard = connector.first_run();
+    let (delivers, changed, commit) = loop {
+        *clock = before;
+        match run_batch(conn, connector, &mut batch, clock, guard).await {
+            Attempt::Ended { delivers, changed, commit } => break (delivers, changed, commit),
+            // A job failed in a batch without savepoints: the batch was rolled back.
+            Attempt::JobFailed if guard == Guard::RunAgain => guard = Guard::Savepoints,
+            // Dropping the batch tells every caller: unavailable, nothing written.
+            Attempt::JobFailed | Attempt::NotBegun => return false,
+        }
+    };
+    let committed = commit.is_ok();
+    if !committed {
+        let _ = conn.batch("ROLLBACK").await;
+    } else if changed {
+        commits.send_modify(|n| *n += 1);
+    }
+    tracing::debug!(jobs, micros = started.elapsed().as_micros() as u64, ok = committed, ?guard, "write batch");
+    for deliver in delivers {
+        deliver(commit.clone());
+    }
+    committed
+}
+
+/// How one run of a batch ended.
+enum Attempt {
+    /// Every job ran; `commit` is how the batch's commit (or the statement that failed
+    /// before it) ended, and each job's delivery waits for it.
+    Ended { delivers: Vec<Deliver>, changed: bool, commit: Result<(), AppError> },
+    /// A job failed without a savepoint to roll back to; the transaction was rolled back.
+    JobFailed,
+    /// The transaction could not begin.
+    NotBegun,
+}
+
+/// Runs every job of the batch in one transaction, guarded as `guard` says.
+async fn run_batch(
+    conn: &mut Conn<'_>,
+    connector: &Connector,
+    batch: &mut [Job],
+    clock: &mut DateTime<Utc>,
+    guard: Guard,
+) -> Attempt {
+    match connector.begin(conn, guard).await {
         Ok(newest) => *clock = (*clock).max(newest.unwrap_or(DateTime::<Utc>::MIN_UTC)),
         Err(error) => {
             tracing::error!(%error, "could not start a write transaction");
             let _ = conn.batch("ROLLBACK").await;
-            return false; // dropping the batch tells every caller: unavailable, nothing written
+            return Attempt::NotBegun;
         }
     }
-    let started = std::time::Instant::now();
-    let jobs = batch.len();
-    let mut delivers = Vec::with_capacity(jobs);
+    let mut delivers = Vec::with_capacity(batch.len());
     let mut changed = false;
     let mut commit = Err(AppError::Unavailable);
     let last = batch.len() - 1;
     // What the batch's jobs read and keep for each other (see `Memo`); a job that fails
     // leaves it as it found it, as its statements are rolled back.
     let mut memo = Memo::default();
-    for (index, job) in batch.into_iter().enumerate() {
+    for (index, job) in batch.iter_mut().enumerate() {
         *clock = (*clock).max(to_micros(job.requested));
         let before = memo.clone();
         let (ok, deliver) = (job.run)(conn.with_memo(&mut memo), *clock).await;
+        if !ok && guard == Guard::RunAgain {
+            let _ = conn.batch("ROLLBACK").await;
+            return Attempt::JobFailed;
+        }
         if !ok {
             memo = before;
         }
         changed |= ok && job.visible;
         delivers.push(deliver);
-        let end = match (ok, index == last) {
-            (true, false) => "RELEASE job; SAVEPOINT job",
-            (false, false) => "ROLLBACK TO job; RELEASE job; SAVEPOINT job",
-            (true, true) => "RELEASE job; COMMIT",
-            (false, true) => "ROLLBACK TO job; RELEASE job; COMMIT",
+        // Statements go to the database one round trip at a time, so the transaction's
+        // bookkeeping rides along with its neighbours: each job's end with the next job's
+        // SAVEPOINT, and the last job's end with the COMMIT.
+        let end = match (guard, ok, index == last) {
+            (Guard::RunAgain, _, false) => continue,
+            (Guard::RunAgain, _, true) => "COMMIT",
+            (Guard::Savepoints, true, false) => "RELEASE job; SAVEPOINT job",
+            (Guard::Savepoints, false, false) => "ROLLBACK TO job; RELEASE job; SAVEPOINT job",
+            (Guard::Savepoints, true, true) => "RELEASE job; COMMIT",
+            (Guard::Savepoints, false, true) => "ROLLBACK TO job; RELEASE job; COMMIT",
         };
         let ended = conn.batch(end).await.map_err(AppError::from);
         if index == last || ended.is_err() {
@@ -333,17 +417,7 @@ async fn commit_batch(
             break;
         }
     }
-    let committed = commit.is_ok();
-    if !committed {
-        let _ = conn.batch("ROLLBACK").await;
-    } else if changed {
-        commits.send_modify(|n| *n += 1);
-    }
-    tracing::debug!(jobs, micros = started.elapsed().as_micros() as u64, ok = committed, "write batch");
-    for deliver in delivers {
-        deliver(commit.clone());
-    }
-    committed
+    Attempt::Ended { delivers, changed, commit }
 }
 
 /// `t` to the microsecond (both databases store instants to the microsecond): what a job
