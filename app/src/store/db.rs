@@ -209,8 +209,8 @@ impl<'c> Conn<'c> {
 
     /// Runs an insert or update that a uniqueness rule may refuse: a refusal is [`Taken`] with
     /// the rule's name. After a refusal the step must end (PostgreSQL takes no more statements
-    /// in a transaction after an error; the writer rolls the step back to its savepoint), which
-    /// every workflow step does: a [`Taken`] is always its answer.
+    /// in a transaction after an error; the writer undoes the failed step, see `writer.rs`),
+    /// which every workflow step does: a [`Taken`] is always its answer.
     pub async fn attempt<T: Record>(&mut self, statement: Sql) -> Result<Result<T, Taken>, sqlx::Error> {
         match statement.fetch_one::<T>(&mut *self).await {
             Ok(value) => Ok(Ok(value)),

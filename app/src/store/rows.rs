@@ -1,7 +1,7 @@
 //! The workflow's row operations ([`Rows`]), in SQL both databases run: no rule and no
-//! wording. Every write runs on the writer's connection inside a savepoint of its batch's
-//! transaction, which holds the write lock from its start (see `writer.rs`), so nothing else
-//! writes between a step's reads and its writes.
+//! wording. Every write runs on the writer's connection in its batch's transaction, which
+//! holds the write lock from its start (see `writer.rs`), so nothing else writes between a
+//! step's reads and its writes.
 
 use super::db::{sql, sql_assembled, Arg, Conn, Dialect, Sql};
 use crate::domain::allocation::{AllocationState, CohortPlaces};
