@@ -96,11 +96,13 @@ impl FailureCounts {
 
     /// Until when `key` is locked, if it is.
     pub async fn locked_until(&self, key: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
-        let failures = match &self.kept {
-            Kept::Memory(counts) => counts.lock().ok().and_then(|c| c.get(key).copied()),
-            Kept::Store(store) => store.failures(self.scope, key).await?,
-        };
-        Ok(failures.filter(|f| f.is_locked(now)).and_then(|f| f.locked_until))
+        match &self.kept {
+            Kept::Memory(counts) => {
+                let failures = counts.lock().ok().and_then(|c| c.get(key).copied());
+                Ok(failures.filter(|f| f.is_locked(now)).and_then(|f| f.locked_until))
+            }
+            Kept::Store(store) => store.locked_until(&[(self.scope, key)], now).await,
+        }
     }
 
     /// Counts a wrong guess for `key`; returns the counter after it.
@@ -184,7 +186,12 @@ impl WrongCodes {
         email_key: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, AppError> {
-        let by_client = self.by_client.locked_until(&client.to_string(), now).await?;
+        let client = client.to_string();
+        // Kept in the database, both are read at once: this runs before every code is checked.
+        if let (Kept::Store(store), Kept::Store(_)) = (&self.by_client.kept, &self.by_email.kept) {
+            return store.locked_until(&[(self.by_client.scope, &client), (self.by_email.scope, email_key)], now).await;
+        }
+        let by_client = self.by_client.locked_until(&client, now).await?;
         let by_email = self.by_email.locked_until(email_key, now).await?;
         Ok(by_client.max(by_email))
     }

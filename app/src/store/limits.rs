@@ -3,7 +3,7 @@
 //! counters are kept). Keys are stored as SHA-256 hashes: the table names no address or email.
 
 use super::coordinators::failures;
-use super::db::{sql, Conn, Db};
+use super::db::{sql, sql_assembled, Conn, Db};
 use crate::auth::limits::{Failures, Policy};
 use crate::errors::AppError;
 use chrono::{DateTime, Utc};
@@ -14,15 +14,20 @@ fn key_hash(scope: &str, key: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A key's counter, if it has one.
-pub async fn get(db: &Db, scope: &str, key: &str) -> Result<Option<Failures>, AppError> {
-    let row: Option<(i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
-        sql("SELECT failures, last_failed_at, locked_until FROM failure_count WHERE scope = $1 AND key_hash = $2")
-            .bind(scope)
-            .bind(key_hash(scope, key))
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(failures))
+/// The latest lock still standing at `now` among the counters of these `(scope, key)` pairs:
+/// one read for all of them (a submission with a code checks two before it is stored).
+pub async fn locked_until(db: &Db, keys: &[(&str, &str)], now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+    let Some(last) = keys.len().checked_sub(1) else { return Ok(None) };
+    let any_key =
+        (0..=last).map(|i| format!("(scope = ${} AND key_hash = ${})", 2 * i + 2, 2 * i + 3)).collect::<Vec<_>>();
+    let text = format!(
+        "SELECT locked_until FROM failure_count WHERE locked_until > $1 AND ({}) ORDER BY locked_until DESC LIMIT 1",
+        any_key.join(" OR ")
+    );
+    let query = keys.iter().fold(sql_assembled(text).bind(now), |query, (scope, key)| {
+        query.bind(*scope).bind(key_hash(scope, key))
+    });
+    Ok(query.scalar_optional::<DateTime<Utc>>(db).await?)
 }
 
 /// Applies `change` to a key's counter inside the caller's transaction, with the row locked on

@@ -15,6 +15,7 @@ mod course;
 pub mod db;
 mod events;
 pub mod export;
+mod form_checks;
 pub mod history;
 mod invariants;
 mod limits;
@@ -58,6 +59,8 @@ pub struct Store {
     db: db::Db,
     writer: writer::Writer,
     settings: StoreSettings,
+    /// What submissions read before the writer, kept while nothing changes.
+    form_checks: form_checks::FormChecks,
     /// The last write probe's time and outcome (see [`Store::can_write`]).
     last_probe: std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, bool)>>>,
 }
@@ -94,7 +97,8 @@ impl Store {
         } else {
             return Err(OpenError::UnsupportedUrl(redact(url)));
         };
-        Ok(Self { db, writer, settings, last_probe: Default::default() })
+        let form_checks = form_checks::FormChecks::new(writer.commits());
+        Ok(Self { db, writer, settings, form_checks, last_probe: Default::default() })
     }
 
     /// The settings the store was opened with.
@@ -229,10 +233,19 @@ impl Store {
         tasters::latest_past_code(&self.db, now).await
     }
 
-    /// Whether an attendance code (by its key) proves presence at `now`: a read, so a wrong code
-    /// is refused without a turn on the writer (which checks again as it stores).
+    /// Whether an attendance code (by its key) proves presence at `now`: a read (or its copy
+    /// kept while nothing changes, `form_checks.rs`), so a wrong code is refused without a
+    /// turn on the writer (which checks again as it stores).
     pub async fn attendance_code_accepted(&self, code_key: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
-        let session = tasters::by_code(&self.db, code_key).await?;
+        let session = match self.form_checks.code(code_key) {
+            Some(kept) => kept,
+            None => {
+                let version = self.form_checks.version();
+                let session = tasters::by_code(&self.db, code_key).await?;
+                self.form_checks.keep_code(version, code_key, session);
+                session
+            }
+        };
         Ok(session.is_some_and(|(starts_at, ends_at, cancelled)| {
             crate::domain::attendance_code::code_accepted(starts_at, ends_at, cancelled, now)
         }))
@@ -250,9 +263,16 @@ impl Store {
     }
 
     /// What the joining form's checks need: the open cohorts of the current intake and the
-    /// sessions that started before `until` (ids only: one light query each).
+    /// sessions that started before `until` (ids only: one light query, its result kept while
+    /// nothing changes, `form_checks.rs`).
     pub async fn form_options(&self, until: DateTime<Utc>) -> Result<FormOptions, AppError> {
-        tasters::form_options(&self.db, until).await
+        if let Some(kept) = self.form_checks.options(until) {
+            return Ok(kept);
+        }
+        let version = self.form_checks.version();
+        let options = tasters::form_options(&self.db, until).await?;
+        self.form_checks.keep_options(version, until, &options);
+        Ok(options)
     }
 
     /// Every published cohort's places, earliest first (one cheap query).
@@ -301,9 +321,10 @@ impl Store {
             .await
     }
 
-    /// A counter of wrong guesses kept in the database (see `auth::limits::FailureCounts`).
-    pub async fn failures(&self, scope: &str, key: &str) -> Result<Option<Failures>, AppError> {
-        limits::get(&self.db, scope, key).await
+    /// The latest lock still standing at `now` among these counters of wrong guesses kept in
+    /// the database, as `(scope, key)` (see `auth::limits::FailureCounts`): one read.
+    pub async fn locked_until(&self, keys: &[(&str, &str)], now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+        limits::locked_until(&self.db, keys, now).await
     }
 
     /// Applies `change` to a counter of wrong guesses kept in the database, in one step: on
