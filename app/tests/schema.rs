@@ -82,7 +82,11 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
         eligible_at: None,
         offer_expires_at: None,
     };
+    let id = rows.new_application_id().await.unwrap();
+    let events = [app::workflow::Event::ApplicationSubmitted { application_id: id }];
+    let messages = app::workflow::messages::for_events(&events);
     let row = |reference: &'static str, token: &'static str| NewApplicationRow {
+        id,
         reference,
         status_token: token,
         intake: "2027-03",
@@ -94,6 +98,8 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
         privacy_notice_version: "test",
         submitted_at: t0(),
         allocation: &allocation,
+        events: &events,
+        messages: &messages,
     };
     let taken: &'static str = Box::leak(taken.into_boxed_str());
     let clash = rows.insert_application(&row(taken, "a0000000000000000000000000000000000000000000000a")).await.unwrap();
@@ -106,4 +112,13 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
     tx.commit().await.unwrap();
     let count: i64 = sql("SELECT count(*) FROM application").scalar(&t.raw().await).await.unwrap();
     assert_eq!(count, 2);
+    // Its event and email were recorded once, by the insert that stored it, not by the clash.
+    let count = |table: &'static str| {
+        let db = t.raw();
+        async move {
+            let text = format!("SELECT count(*) FROM {table} WHERE application_id = $1");
+            app::store::db::sql_assembled(text).bind(id).scalar::<i64>(&db.await).await.unwrap()
+        }
+    };
+    assert_eq!((count("event").await, count("outbox").await), (1, 1));
 }

@@ -16,7 +16,11 @@ fn key_hash(scope: &str, key: &str) -> String {
 
 /// The latest lock still standing at `now` among the counters of these `(scope, key)` pairs:
 /// one read for all of them (a submission with a code checks two before it is stored).
-pub async fn locked_until(db: &Db, keys: &[(&str, &str)], now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+pub async fn locked_until(
+    db: &Db,
+    keys: &[(&str, &str)],
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, AppError> {
     let Some(last) = keys.len().checked_sub(1) else { return Ok(None) };
     let any_key =
         (0..=last).map(|i| format!("(scope = ${} AND key_hash = ${})", 2 * i + 2, 2 * i + 3)).collect::<Vec<_>>();
@@ -24,9 +28,9 @@ pub async fn locked_until(db: &Db, keys: &[(&str, &str)], now: DateTime<Utc>) ->
         "SELECT locked_until FROM failure_count WHERE locked_until > $1 AND ({}) ORDER BY locked_until DESC LIMIT 1",
         any_key.join(" OR ")
     );
-    let query = keys.iter().fold(sql_assembled(text).bind(now), |query, (scope, key)| {
-        query.bind(*scope).bind(key_hash(scope, key))
-    });
+    let query = keys
+        .iter()
+        .fold(sql_assembled(text).bind(now), |query, (scope, key)| query.bind(*scope).bind(key_hash(scope, key)));
     Ok(query.scalar_optional::<DateTime<Utc>>(db).await?)
 }
 

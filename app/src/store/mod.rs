@@ -323,7 +323,11 @@ impl Store {
 
     /// The latest lock still standing at `now` among these counters of wrong guesses kept in
     /// the database, as `(scope, key)` (see `auth::limits::FailureCounts`): one read.
-    pub async fn locked_until(&self, keys: &[(&str, &str)], now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+    pub async fn locked_until(
+        &self,
+        keys: &[(&str, &str)],
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, AppError> {
         limits::locked_until(&self.db, keys, now).await
     }
 

@@ -36,6 +36,10 @@ pub struct Memo {
     codes: Vec<(String, Option<(i64, DateTime<Utc>, DateTime<Utc>)>)>,
     /// An application written as waiting (and its intake) whose ranked choices are still to come.
     awaiting_choices: Option<(i64, String)>,
+    /// Application ids drawn from PostgreSQL's sequence and not yet used (the smallest last),
+    /// and how many this batch has drawn.
+    application_ids: Vec<i64>,
+    ids_drawn: i64,
 }
 
 impl Memo {
@@ -198,8 +202,11 @@ async fn insert_meetings(
     Ok(())
 }
 
-/// A multi-row insert of events, its parameters numbered from `from`, and their values.
-fn event_insert(events: &[Event], at: DateTime<Utc>, from: usize) -> Result<(String, Vec<Arg>), AppError> {
+/// Where recorded events go, in the order of [`event_values`].
+const EVENT_INSERT: &str = "INSERT INTO event (at, kind, application_id, data)";
+
+/// Events as a `VALUES` list with numbered parameters from `from` on, and their values.
+fn event_values(events: &[Event], at: DateTime<Utc>, from: usize) -> Result<(String, Vec<Arg>), AppError> {
     let values: Vec<String> = (0..events.len())
         .map(|i| {
             let p = from + 4 * i;
@@ -214,11 +221,15 @@ fn event_insert(events: &[Event], at: DateTime<Utc>, from: usize) -> Result<(Str
         })?;
         binds.extend([Arg::from(at), event.kind().into(), event.application_id().into(), data.into()]);
     }
-    Ok((format!("INSERT INTO event (at, kind, application_id, data) VALUES {}", values.join(", ")), binds))
+    Ok((format!("VALUES {}", values.join(", ")), binds))
 }
 
-/// A multi-row insert of outbox messages (a message whose `once` key is taken is left out).
-fn outbox_insert(messages: &[Outgoing], at: DateTime<Utc>, from: usize) -> Result<(String, Vec<Arg>), AppError> {
+/// Where queued emails go, in the order of [`outbox_values`]; a message whose `once` key is
+/// taken is left out by `ON CONFLICT DO NOTHING` after the rows.
+const OUTBOX_INSERT: &str = "INSERT INTO outbox (queued_at, application_id, kind, facts, once_key)";
+
+/// Outbox messages as a `VALUES` list with numbered parameters from `from` on, and their values.
+fn outbox_values(messages: &[Outgoing], at: DateTime<Utc>, from: usize) -> Result<(String, Vec<Arg>), AppError> {
     let values: Vec<String> = (0..messages.len())
         .map(|i| {
             let p = from + 5 * i;
@@ -236,13 +247,7 @@ fn outbox_insert(messages: &[Outgoing], at: DateTime<Utc>, from: usize) -> Resul
             message.once.clone().into(),
         ]);
     }
-    Ok((
-        format!(
-            "INSERT INTO outbox (queued_at, application_id, kind, facts, once_key) VALUES {} ON CONFLICT DO NOTHING",
-            values.join(", ")
-        ),
-        binds,
-    ))
+    Ok((format!("VALUES {}", values.join(", ")), binds))
 }
 
 impl SqlRows<'_> {
@@ -315,58 +320,108 @@ impl Rows for SqlRows<'_> {
         row.map(ApplicationRow::try_from).transpose()
     }
 
-    async fn insert_application(&mut self, row: &NewApplicationRow<'_>) -> Result<Result<i64, Taken>, AppError> {
+    async fn new_application_id(&mut self) -> Result<i64, AppError> {
+        if let Some(id) = self.0.memo().and_then(|memo| memo.application_ids.pop()) {
+            return Ok(id);
+        }
+        match self.0.dialect() {
+            // Drawn from the id's sequence, the batch's first one at a time, then twice as many
+            // as it has drawn so far (at most 64): a rush of submissions costs a round trip per
+            // many of them, a quiet batch leaves no id unused. Ids a batch leaves unused are
+            // never given out (the sequence has moved past them).
+            Dialect::Postgres => {
+                let count = self.0.memo().map_or(1, |memo| memo.ids_drawn.clamp(1, 64));
+                let mut ids: Vec<i64> =
+                    sql("SELECT nextval(pg_get_serial_sequence('application', 'id')) FROM generate_series(1, $1) ORDER BY 1 DESC")
+                        .bind(count)
+                        .scalars(&mut self.0)
+                        .await?;
+                let id = ids.pop().ok_or(AppError::Internal)?;
+                if let Some(memo) = self.0.memo() {
+                    memo.ids_drawn += count;
+                    memo.application_ids = ids;
+                }
+                Ok(id)
+            }
+            // The next after the highest, as SQLite would give it: the writer holds the lock.
+            Dialect::Sqlite => Ok(sql("SELECT coalesce(max(id), 0) + 1 FROM application").scalar(&mut self.0).await?),
+        }
+    }
+
+    async fn insert_application(&mut self, row: &NewApplicationRow<'_>) -> Result<Result<(), Taken>, AppError> {
         const INSERT: &str = "INSERT INTO application
                 (reference, status_token, intake, name, email, email_key, job_title, employer, nurse_advocate,
                  taster_session_id, any_cohort, access_needs, consent_at, privacy_notice_version, submitted_at,
-                 eligible_at, state, cohort_id, offer_expires_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17, $18, $13)
+                 eligible_at, state, cohort_id, offer_expires_at, updated_at, id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17, $18, $13, $19)
              ON CONFLICT (reference) DO NOTHING";
-        // Its attendance by code goes in the same statement on PostgreSQL (a data-modifying
-        // WITH), so a submission costs the writer one round trip fewer; SQLite has no such
-        // WITH, and a statement there costs no round trip.
-        let with_attendance = row.attended && self.0.dialect() == Dialect::Postgres;
-        let text = match with_attendance {
-            true => format!(
-                "WITH inserted AS ({INSERT} RETURNING id, name, email),
-                 attended AS (
-                     INSERT INTO attendance (taster_session_id, application_id, source, attendee_name, attendee_email,
-                                             confirmed_at)
-                     SELECT $10, id, $19, name, email, $13 FROM inserted)
-                 SELECT id FROM inserted"
-            ),
+        // On PostgreSQL the application, its attendance by code, its events and its emails go
+        // in one statement (data-modifying WITHs, each taking its rows from the inserted
+        // application, so a reference in use stores none of them): a submission costs the
+        // writer one round trip. SQLite has no such WITH, and a statement there costs no round
+        // trip.
+        let postgres = self.0.dialect() == Dialect::Postgres;
+        let app = row.app;
+        let mut binds: Vec<Arg> = vec![
+            row.reference.into(),
+            row.status_token.into(),
+            row.intake.into(),
+            app.name.as_str().into(),
+            app.email.as_str().into(),
+            row.email_key.into(),
+            (&app.job_title).into(),
+            (&app.employer).into(),
+            app.nurse_advocate.as_str().into(),
+            row.taster_session_id.into(),
+            row.any_cohort.into(),
+            (&app.access_needs).into(),
+            row.submitted_at.into(),
+            row.privacy_notice_version.into(),
+            row.allocation.eligible_at.into(),
+            row.allocation.state.as_str().into(),
+            row.allocation.cohort_id.into(),
+            row.allocation.offer_expires_at.into(),
+            row.id.into(),
+        ];
+        let text = match postgres {
+            true => {
+                let mut with = vec![format!("inserted AS ({INSERT} RETURNING id, name, email)")];
+                if row.attended {
+                    binds.push(AttendanceSource::Code.as_str().into());
+                    with.push(format!(
+                        "attended AS (
+                             INSERT INTO attendance (taster_session_id, application_id, source, attendee_name,
+                                                     attendee_email, confirmed_at)
+                             SELECT $10, id, ${}, name, email, $13 FROM inserted)",
+                        binds.len()
+                    ));
+                }
+                if !row.events.is_empty() {
+                    let (values, more) = event_values(row.events, row.submitted_at, binds.len() + 1)?;
+                    binds.extend(more);
+                    with.push(format!("recorded AS ({EVENT_INSERT} SELECT v.* FROM inserted, ({values}) AS v)"));
+                }
+                if !row.messages.is_empty() {
+                    let (values, more) = outbox_values(row.messages, row.submitted_at, binds.len() + 1)?;
+                    binds.extend(more);
+                    with.push(format!(
+                        "queued AS ({OUTBOX_INSERT} SELECT v.* FROM inserted, ({values}) AS v ON CONFLICT DO NOTHING)"
+                    ));
+                }
+                format!("WITH {} SELECT id FROM inserted", with.join(",\n"))
+            }
             false => format!("{INSERT} RETURNING id"),
         };
-        let app = row.app;
-        let insert = sql_assembled(text)
-            .bind(row.reference)
-            .bind(row.status_token)
-            .bind(row.intake)
-            .bind(app.name.as_str())
-            .bind(app.email.as_str())
-            .bind(row.email_key)
-            .bind(&app.job_title)
-            .bind(&app.employer)
-            .bind(app.nurse_advocate.as_str())
-            .bind(row.taster_session_id)
-            .bind(row.any_cohort)
-            .bind(&app.access_needs)
-            .bind(row.submitted_at)
-            .bind(row.privacy_notice_version)
-            .bind(row.allocation.eligible_at)
-            .bind(row.allocation.state.as_str())
-            .bind(row.allocation.cohort_id)
-            .bind(row.allocation.offer_expires_at);
-        let insert = match with_attendance {
-            true => insert.bind(AttendanceSource::Code.as_str()),
-            false => insert,
-        };
+        let insert = binds.into_iter().fold(sql_assembled(text), Sql::bind);
         // A reference already in use inserts nothing (the workflow draws another and tries
         // again in the same step); an email key in use is refused by its rule (rule 6).
         match insert.fetch_optional::<(i64,)>(&mut self.0).await {
             Ok(Some((id,))) => {
-                if let (true, false, Some(session)) = (row.attended, with_attendance, row.taster_session_id) {
-                    self.record_attendance(session, id, AttendanceSource::Code, None, row.submitted_at).await?;
+                if !postgres {
+                    if let (true, Some(session)) = (row.attended, row.taster_session_id) {
+                        self.record_attendance(session, id, AttendanceSource::Code, None, row.submitted_at).await?;
+                    }
+                    self.record(row.events, row.messages, row.submitted_at).await?;
                 }
                 if let (Some(memo), AllocationState::Waiting) = (self.0.memo(), row.allocation.state) {
                     match row.any_cohort {
@@ -374,7 +429,7 @@ impl Rows for SqlRows<'_> {
                         false => memo.awaiting_choices = Some((id, row.intake.to_string())),
                     }
                 }
-                Ok(Ok(id))
+                Ok(Ok(()))
             }
             Ok(None) => Ok(Err(Taken(crate::workflow::rows::Constraint::ApplicationReference))),
             Err(error) => super::db::taken(&error).map(Err).ok_or_else(|| AppError::from(error)),
@@ -890,7 +945,8 @@ impl Rows for SqlRows<'_> {
         if messages.is_empty() {
             return Ok(0);
         }
-        let (text, binds) = outbox_insert(messages, at, 1)?;
+        let (values, binds) = outbox_values(messages, at, 1)?;
+        let text = format!("{OUTBOX_INSERT} {values} ON CONFLICT DO NOTHING");
         Ok(binds.into_iter().fold(sql_assembled(text), Sql::bind).execute(&mut self.0).await?)
     }
 
@@ -900,15 +956,18 @@ impl Rows for SqlRows<'_> {
         match (events.is_empty(), messages.is_empty(), self.0.dialect()) {
             (true, true, _) => {}
             (false, false, Dialect::Postgres) => {
-                let (events_text, mut binds) = event_insert(events, at, 1)?;
-                let (outbox_text, outbox_binds) = outbox_insert(messages, at, binds.len() + 1)?;
+                let (events, mut binds) = event_values(events, at, 1)?;
+                let (messages, outbox_binds) = outbox_values(messages, at, binds.len() + 1)?;
                 binds.extend(outbox_binds);
-                let text = format!("WITH recorded AS ({events_text}) {outbox_text}");
+                let text = format!(
+                    "WITH recorded AS ({EVENT_INSERT} {events}) {OUTBOX_INSERT} {messages} ON CONFLICT DO NOTHING"
+                );
                 binds.into_iter().fold(sql_assembled(text), Sql::bind).execute(&mut self.0).await?;
             }
             _ => {
                 if !events.is_empty() {
-                    let (text, binds) = event_insert(events, at, 1)?;
+                    let (values, binds) = event_values(events, at, 1)?;
+                    let text = format!("{EVENT_INSERT} {values}");
                     binds.into_iter().fold(sql_assembled(text), Sql::bind).execute(&mut self.0).await?;
                 }
                 self.queue_messages(messages, at).await?;

@@ -4,6 +4,7 @@
 
 use super::cohorts::offer_free_places;
 use super::events::{record, Event};
+use super::messages::for_events;
 use super::rows::{
     Allocation, ApplicationRow, AttendanceSource, AuditEntry, CohortName, Constraint, Hold, Key, NewApplicationRow,
     Rows, Taken,
@@ -70,41 +71,9 @@ pub async fn submit<R: Rows>(rows: &mut R, app: NewApplication, now: DateTime<Ut
         rows.take_place(id, Hold::Allocation).await?;
     }
 
-    let token = tokens::status_token();
-    let email_key = app.email.key();
-    // A fresh reference is almost always free; on the rare clash, draw another. Rule 6 is the
-    // database's one-active-application-per-email rule: a second one is refused here, and the
-    // step's transaction undoes the place taken above.
-    let mut attempts = 0;
-    let (id, reference) = loop {
-        attempts += 1;
-        let reference = tokens::reference();
-        let row = NewApplicationRow {
-            reference: &reference,
-            status_token: &token,
-            intake: &intake,
-            app: &app,
-            email_key: &email_key,
-            taster_session_id,
-            attended,
-            any_cohort: matches!(app.choice, CohortChoice::Any),
-            privacy_notice_version: crate::PRIVACY_NOTICE_VERSION,
-            submitted_at: now,
-            allocation: &allocation,
-        };
-        match rows.insert_application(&row).await? {
-            Ok(id) => break (id, reference),
-            Err(Taken(Constraint::OneActivePerEmail)) => return Err(AppError::Conflict(DUPLICATE_MESSAGE.into())),
-            Err(Taken(_)) if attempts < 20 => continue,
-            Err(Taken(_)) => {
-                tracing::error!("no free application reference after 20 tries");
-                return Err(AppError::Internal);
-            }
-        }
-    };
-    if let CohortChoice::Ranked(ids) = &app.choice {
-        rows.insert_choices(id, ids).await?;
-    }
+    // What the step records is known before the application is stored (its id is drawn
+    // first), so it is recorded with it: on PostgreSQL one statement for all of it.
+    let id = rows.new_application_id().await?;
     let mut events = vec![Event::ApplicationSubmitted { application_id: id }];
     if let (true, Some(session)) = (attended, taster_session_id) {
         events.push(Event::AttendanceConfirmed { application_id: id, taster_session_id: session });
@@ -131,7 +100,46 @@ pub async fn submit<R: Rows>(rows: &mut R, app: NewApplication, now: DateTime<Ut
         }),
         _ => {}
     }
-    record(rows, &events, now).await?;
+    let messages = for_events(&events);
+
+    let token = tokens::status_token();
+    let email_key = app.email.key();
+    // A fresh reference is almost always free; on the rare clash, draw another. Rule 6 is the
+    // database's one-active-application-per-email rule: a second one is refused here, and the
+    // step's transaction undoes the place taken above.
+    let mut attempts = 0;
+    let reference = loop {
+        attempts += 1;
+        let reference = tokens::reference();
+        let row = NewApplicationRow {
+            id,
+            reference: &reference,
+            status_token: &token,
+            intake: &intake,
+            app: &app,
+            email_key: &email_key,
+            taster_session_id,
+            attended,
+            any_cohort: matches!(app.choice, CohortChoice::Any),
+            privacy_notice_version: crate::PRIVACY_NOTICE_VERSION,
+            submitted_at: now,
+            allocation: &allocation,
+            events: &events,
+            messages: &messages,
+        };
+        match rows.insert_application(&row).await? {
+            Ok(()) => break reference,
+            Err(Taken(Constraint::OneActivePerEmail)) => return Err(AppError::Conflict(DUPLICATE_MESSAGE.into())),
+            Err(Taken(_)) if attempts < 20 => continue,
+            Err(Taken(_)) => {
+                tracing::error!("no free application reference after 20 tries");
+                return Err(AppError::Internal);
+            }
+        }
+    };
+    if let CohortChoice::Ranked(ids) = &app.choice {
+        rows.insert_choices(id, ids).await?;
+    }
     Ok(ApplicationOutcome {
         reference,
         state: allocation.state,

@@ -52,9 +52,11 @@ pub struct ApplicationRow {
     pub taster_session_id: Option<i64>,
 }
 
-/// A checked application as it is stored.
+/// A checked application as it is stored, with what its step records.
 #[derive(Clone, Debug)]
 pub struct NewApplicationRow<'a> {
+    /// Drawn beforehand with [`Rows::new_application_id`], so its events can name it.
+    pub id: i64,
     pub reference: &'a str,
     pub status_token: &'a str,
     pub intake: &'a str,
@@ -68,6 +70,9 @@ pub struct NewApplicationRow<'a> {
     pub privacy_notice_version: &'a str,
     pub submitted_at: DateTime<Utc>,
     pub allocation: &'a Allocation,
+    /// The step's events and the emails they send, recorded with the application.
+    pub events: &'a [Event],
+    pub messages: &'a [crate::workflow::messages::Outgoing],
 }
 
 /// Where an application stands: the columns a workflow step sets together.
@@ -276,12 +281,15 @@ pub trait Rows: Send {
 
     /// One application's allocation columns.
     fn application(&mut self, key: Key<'_>) -> impl Future<Output = Result<Option<ApplicationRow>, AppError>> + Send;
-    /// Stores a new application, and its attendance when `attended`; [`Taken`] for a
-    /// reference or an email key in use.
+    /// An id for a new application, not used before (nor given out again).
+    fn new_application_id(&mut self) -> impl Future<Output = Result<i64, AppError>> + Send;
+    /// Stores a new application, its attendance when `attended`, and records its events and
+    /// emails (as [`Rows::record`]); [`Taken`] for a reference or an email key in use, and
+    /// then nothing is stored or recorded.
     fn insert_application(
         &mut self,
         row: &NewApplicationRow<'_>,
-    ) -> impl Future<Output = Result<Result<i64, Taken>, AppError>> + Send;
+    ) -> impl Future<Output = Result<Result<(), Taken>, AppError>> + Send;
     /// Stores an application's ranked cohort choices (rank 1 first).
     fn insert_choices(&mut self, id: i64, cohorts: &[i64]) -> impl Future<Output = Result<(), AppError>> + Send;
     /// An application's ranked choices, leaving out the cohorts it has left the queue of
