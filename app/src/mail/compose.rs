@@ -80,6 +80,12 @@ fn meetings(cohort: &Cohort) -> Vec<Block> {
     ]
 }
 
+/// Whether an email of this kind tells where the applicant stands in each queue now (from
+/// the status's positions, which cost a count per queue to read); the others need none.
+pub fn tells_queue_places(kind: MessageKind) -> bool {
+    matches!(kind, MessageKind::Waiting | MessageKind::OfferLapsed | MessageKind::Declined)
+}
+
 /// Where a waiting applicant stands, in words, from the status as it is now.
 fn queue_places(status: &ApplicationStatus) -> Vec<Block> {
     match status.positions.as_slice() {
@@ -491,6 +497,18 @@ mod tests {
         let ended = status(AllocationState::Expired);
         let m = compose(&letter(MessageKind::OfferLapsed, &facts, &ended, None), &Settings::default());
         assert!(flat(&m.text).contains("your application has now ended"));
+    }
+
+    #[test]
+    fn only_the_kinds_that_tell_queue_places_change_with_the_positions() {
+        let mut waiting = status(AllocationState::Waiting);
+        let facts = Facts { cohort_id: Some(3), position: Some(7), outcome: Some("waiting".into()), ..Facts::default() };
+        let without = MessageKind::ALL.map(|kind| compose(&letter(kind, &facts, &waiting, None), &Settings::default()).text);
+        waiting.positions = vec![QueuePosition { cohort_id: 4, cohort_name: "February 2027".into(), position: 2 }];
+        for (kind, before) in MessageKind::ALL.into_iter().zip(without) {
+            let after = compose(&letter(kind, &facts, &waiting, None), &Settings::default()).text;
+            assert_eq!(after != before, tells_queue_places(kind), "{kind:?}");
+        }
     }
 
     #[test]

@@ -124,7 +124,10 @@ pub async fn parts(db: &Db, message: &Claimed) -> Result<Option<Parts>, AppError
         return Ok(None);
     };
     let mut rows = SqlRows(conn.reborrow());
-    let status = crate::workflow::applications::status(&mut rows, Key::Id(message.application_id)).await?;
+    let status = match crate::mail::compose::tells_queue_places(message.kind) {
+        true => crate::workflow::applications::status(&mut rows, Key::Id(message.application_id)).await?,
+        false => crate::workflow::applications::status_in_brief(&mut rows, Key::Id(message.application_id)).await?,
+    };
     let mut cohort_of = async |id: Option<i64>| -> Result<Option<Cohort>, AppError> {
         let Some(id) = id else { return Ok(None) };
         Ok(rows.cohort(id).await?.map(|c| crate::workflow::applications::cohort_view(id, c)))

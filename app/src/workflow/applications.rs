@@ -391,13 +391,23 @@ pub async fn move_to_cohort<R: Rows>(
 /// What the status page shows of an application: its state, the place it holds, and where it
 /// stands in each queue it waits in.
 pub async fn status<R: Rows>(rows: &mut R, key: Key<'_>) -> Result<ApplicationStatus, AppError> {
+    status_with(rows, key, true).await
+}
+
+/// [`status`] without where it stands in the queues (no positions): each position is a count
+/// over its queue, which an email that does not tell them need not pay for.
+pub async fn status_in_brief<R: Rows>(rows: &mut R, key: Key<'_>) -> Result<ApplicationStatus, AppError> {
+    status_with(rows, key, false).await
+}
+
+async fn status_with<R: Rows>(rows: &mut R, key: Key<'_>, with_positions: bool) -> Result<ApplicationStatus, AppError> {
     let row = found(rows.application(key).await?)?;
     let cohort = match row.cohort_id {
         Some(id) => rows.cohort(id).await?.map(|c| cohort_view(id, c)),
         None => None,
     };
     let choices = if row.any_cohort { Vec::new() } else { rows.choices(row.id).await?.into_iter().map(|c| c.name).collect() };
-    let positions = positions(rows, &row).await?;
+    let positions = if with_positions { positions(rows, &row).await? } else { Vec::new() };
     let other_queues = match (row.state, row.cohort_id) {
         (AllocationState::Offered, Some(offered)) => remaining_choices(rows, &row)
             .await?
