@@ -13,7 +13,8 @@
 //! - **an `event` table** with an ever-increasing id, written by [`Rows::record_events`] in the
 //!   step's transaction, that the live figures, the page cache and the status pages follow;
 //! - **an `outbox` table** of emails to send, written by [`Rows::queue_messages`] in the same
-//!   transaction, that the mail sender works through.
+//!   transaction, that the mail sender works through (a new application's events and emails
+//!   are written with it, by [`Rows::insert_application`]).
 //!
 //! No rule and no wording lives below this trait: which place to give, who is next, what an
 //! applicant is told, what is audited and which events are recorded are all decided above it,
