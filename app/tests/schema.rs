@@ -113,12 +113,10 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
     let count: i64 = sql("SELECT count(*) FROM application").scalar(&t.raw().await).await.unwrap();
     assert_eq!(count, 2);
     // Its event and email were recorded once, by the insert that stored it, not by the clash.
-    let count = |table: &'static str| {
-        let db = t.raw();
-        async move {
-            let text = format!("SELECT count(*) FROM {table} WHERE application_id = $1");
-            app::store::db::sql_assembled(text).bind(id).scalar::<i64>(&db.await).await.unwrap()
-        }
-    };
-    assert_eq!((count("event").await, count("outbox").await), (1, 1));
+    let db = t.raw().await;
+    for table in ["event", "outbox"] {
+        let text = format!("SELECT count(*) FROM {table} WHERE application_id = $1");
+        let count: i64 = app::store::db::sql_assembled(text).bind(id).scalar(&db).await.unwrap();
+        assert_eq!(count, 1, "{table}");
+    }
 }
