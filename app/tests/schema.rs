@@ -68,6 +68,7 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
     use app::workflow::rows::{Allocation, Constraint, NewApplicationRow, Rows, Taken};
     let t = TestStore::new().await;
     add_cohort(&t.store, "Tuesdays", 2, 0).await;
+    let session = add_taster(&t.store, "clash1").await;
     let any = app::domain::allocation::CohortChoice::Any;
     t.store.submit_application(application("first@nhs.net", None, &any), t0()).await.unwrap();
     let taken: String = sql("SELECT reference FROM application").scalar(&t.raw().await).await.unwrap();
@@ -92,8 +93,8 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
         intake: "2027-03",
         app: &app,
         email_key: "second@nhs.net",
-        taster_session_id: None,
-        attended: false,
+        taster_session_id: Some(session),
+        attended: true,
         any_cohort: true,
         privacy_notice_version: "test",
         submitted_at: t0(),
@@ -112,9 +113,10 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
     tx.commit().await.unwrap();
     let count: i64 = sql("SELECT count(*) FROM application").scalar(&t.raw().await).await.unwrap();
     assert_eq!(count, 2);
-    // Its event and email were recorded once, by the insert that stored it, not by the clash.
+    // Its attendance, event and email were recorded once, by the insert that stored it, not
+    // by the clash.
     let db = t.raw().await;
-    for table in ["event", "outbox"] {
+    for table in ["attendance", "event", "outbox"] {
         let text = format!("SELECT count(*) FROM {table} WHERE application_id = $1");
         let count: i64 = app::store::db::sql_assembled(text).bind(id).scalar(&db).await.unwrap();
         assert_eq!(count, 1, "{table}");

@@ -321,10 +321,17 @@ impl Rows for SqlRows<'_> {
     }
 
     async fn new_application_id(&mut self) -> Result<i64, AppError> {
-        if let Some(id) = self.0.memo().and_then(|memo| memo.application_ids.pop()) {
-            return Ok(id);
+        let dialect = self.0.dialect();
+        if let Some(memo) = self.0.memo() {
+            if let Some(id) = memo.application_ids.pop() {
+                // SQLite's ids count on from the batch's first: the writer holds the lock.
+                if dialect == Dialect::Sqlite {
+                    memo.application_ids.push(id + 1);
+                }
+                return Ok(id);
+            }
         }
-        match self.0.dialect() {
+        match dialect {
             // Drawn from the id's sequence, the batch's first one at a time, then twice as many
             // as it has drawn so far (at most 64): a rush of submissions costs a round trip per
             // many of them, a quiet batch leaves no id unused. Ids a batch leaves unused are
@@ -343,8 +350,16 @@ impl Rows for SqlRows<'_> {
                 }
                 Ok(id)
             }
-            // The next after the highest, as SQLite would give it: the writer holds the lock.
-            Dialect::Sqlite => Ok(sql("SELECT coalesce(max(id), 0) + 1 FROM application").scalar(&mut self.0).await?),
+            // The next after the highest, as SQLite would give it; the batch's next ones count
+            // on from it (a step that fails leaves the memo as it found it, so its id is drawn
+            // again, and any other change forgets it).
+            Dialect::Sqlite => {
+                let id: i64 = sql("SELECT coalesce(max(id), 0) + 1 FROM application").scalar(&mut self.0).await?;
+                if let Some(memo) = self.0.memo() {
+                    memo.application_ids = vec![id + 1];
+                }
+                Ok(id)
+            }
         }
     }
 
@@ -355,11 +370,11 @@ impl Rows for SqlRows<'_> {
                  eligible_at, state, cohort_id, offer_expires_at, updated_at, id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17, $18, $13, $19)
              ON CONFLICT (reference) DO NOTHING";
-        // On PostgreSQL the application, its attendance by code, its events and its emails go
-        // in one statement (data-modifying WITHs, each taking its rows from the inserted
-        // application, so a reference in use stores none of them): a submission costs the
-        // writer one round trip. SQLite has no such WITH, and a statement there costs no round
-        // trip.
+        // The application, its attendance by code, its events and its emails are one trip to
+        // the database: on PostgreSQL one statement (data-modifying WITHs that take their rows
+        // from the inserted application), on SQLite one text of statements run in turn by the
+        // connection's thread, each after the first taking its rows from the application with
+        // the new id and this reference. Either way a reference in use stores none of them.
         let postgres = self.0.dialect() == Dialect::Postgres;
         let app = row.app;
         let mut binds: Vec<Arg> = vec![
@@ -383,46 +398,54 @@ impl Rows for SqlRows<'_> {
             row.allocation.offer_expires_at.into(),
             row.id.into(),
         ];
+        let (inserted, only_it) = match postgres {
+            true => ("inserted", ""),
+            false => ("application", " WHERE application.id = $19 AND application.reference = $1"),
+        };
+        let mut with: Vec<(&str, String)> = Vec::new();
+        if row.attended {
+            binds.push(AttendanceSource::Code.as_str().into());
+            with.push((
+                "attended",
+                format!(
+                    "INSERT INTO attendance (taster_session_id, application_id, source, attendee_name, attendee_email,
+                                             confirmed_at)
+                     SELECT $10, id, ${}, name, email, $13 FROM {inserted}{only_it}",
+                    binds.len()
+                ),
+            ));
+        }
+        if !row.events.is_empty() {
+            let (values, more) = event_values(row.events, row.submitted_at, binds.len() + 1)?;
+            binds.extend(more);
+            with.push(("recorded", format!("{EVENT_INSERT} SELECT v.* FROM {inserted}, ({values}) AS v{only_it}")));
+        }
+        if !row.messages.is_empty() {
+            let (values, more) = outbox_values(row.messages, row.submitted_at, binds.len() + 1)?;
+            binds.extend(more);
+            with.push((
+                "queued",
+                format!("{OUTBOX_INSERT} SELECT v.* FROM {inserted}, ({values}) AS v{only_it} ON CONFLICT DO NOTHING"),
+            ));
+        }
         let text = match postgres {
             true => {
-                let mut with = vec![format!("inserted AS ({INSERT} RETURNING id, name, email)")];
-                if row.attended {
-                    binds.push(AttendanceSource::Code.as_str().into());
-                    with.push(format!(
-                        "attended AS (
-                             INSERT INTO attendance (taster_session_id, application_id, source, attendee_name,
-                                                     attendee_email, confirmed_at)
-                             SELECT $10, id, ${}, name, email, $13 FROM inserted)",
-                        binds.len()
-                    ));
-                }
-                if !row.events.is_empty() {
-                    let (values, more) = event_values(row.events, row.submitted_at, binds.len() + 1)?;
-                    binds.extend(more);
-                    with.push(format!("recorded AS ({EVENT_INSERT} SELECT v.* FROM inserted, ({values}) AS v)"));
-                }
-                if !row.messages.is_empty() {
-                    let (values, more) = outbox_values(row.messages, row.submitted_at, binds.len() + 1)?;
-                    binds.extend(more);
-                    with.push(format!(
-                        "queued AS ({OUTBOX_INSERT} SELECT v.* FROM inserted, ({values}) AS v ON CONFLICT DO NOTHING)"
-                    ));
-                }
-                format!("WITH {} SELECT id FROM inserted", with.join(",\n"))
+                let mut parts = vec![format!("inserted AS ({INSERT} RETURNING id, name, email)")];
+                parts.extend(with.iter().map(|(name, statement)| format!("{name} AS ({statement})")));
+                format!("WITH {} SELECT id FROM inserted", parts.join(",\n"))
             }
-            false => format!("{INSERT} RETURNING id"),
+            false => {
+                let mut parts = vec![format!("{INSERT} RETURNING id")];
+                parts.extend(with.into_iter().map(|(_, statement)| statement));
+                parts.join(";\n")
+            }
         };
         let insert = binds.into_iter().fold(sql_assembled(text), Sql::bind);
         // A reference already in use inserts nothing (the workflow draws another and tries
-        // again in the same step); an email key in use is refused by its rule (rule 6).
-        match insert.fetch_optional::<(i64,)>(&mut self.0).await {
+        // again in the same step); an email key in use is refused by its rule (rule 6). Every
+        // statement's rows are read, so each of SQLite's statements runs.
+        match insert.fetch_all::<(i64,)>(&mut self.0).await.map(|ids| ids.first().copied()) {
             Ok(Some((id,))) => {
-                if !postgres {
-                    if let (true, Some(session)) = (row.attended, row.taster_session_id) {
-                        self.record_attendance(session, id, AttendanceSource::Code, None, row.submitted_at).await?;
-                    }
-                    self.record(row.events, row.messages, row.submitted_at).await?;
-                }
                 if let (Some(memo), AllocationState::Waiting) = (self.0.memo(), row.allocation.state) {
                     match row.any_cohort {
                         true => memo.waits(row.intake, None),
