@@ -37,6 +37,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "join race: {applicants} eligible applicants, {concurrency} at a time, {places} places; \
          {backend}, {instances} instance(s)"
     );
+    // CPU time of each part during the race: this load generator, the app servers and, when
+    // it runs on this machine, PostgreSQL (all its processes).
+    let postgres = bench::process::postgres_server_pid(&url).await;
+    let cpu_parts = || {
+        let servers: Option<f64> = servers.iter().map(|s| bench::process::cpu_seconds(s.id())).sum();
+        [bench::process::cpu_seconds(std::process::id()), servers, postgres.and_then(bench::process::tree_cpu_seconds)]
+    };
+    let cpu_before = cpu_parts();
+    let machine_before = bench::process::machine_cpu_seconds();
     let gate = Arc::new(Semaphore::new(concurrency));
     let started = Instant::now();
     let tasks: Vec<_> = (0..applicants)
@@ -64,6 +73,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         answers.push(task.await?);
     }
     let elapsed = started.elapsed();
+    let cpu_race: Vec<Option<f64>> =
+        cpu_parts().into_iter().zip(cpu_before).map(|(after, before)| Some(after? - before?)).collect();
+    let machine = bench::process::machine_cpu_seconds().zip(machine_before).map(|(a, b)| (a.0 - b.0, a.1 - b.1));
     // With email on (JOIN_RACE_SMTP_DIR names the folder the bench's SMTP server writes to):
     // how long until every applicant's email has been delivered.
     let mut emails_ok = true;
@@ -87,6 +99,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("joins/s: {:.0}", applicants as f64 / elapsed.as_secs_f64());
     println!("latency ms: p50 {:.1}, p99 {:.1}, max {:.1}", pct(0.50), pct(0.99), latencies[latencies.len() - 1]);
     println!("non-201 answers: {failures}");
+    // CPU milliseconds a join during the race: each part's own, and the whole machine's
+    // (everything that ran, kernel work on the loopback included). With every core busy, the
+    // machine's figure bounds the rate.
+    let per_join = |seconds: f64| seconds * 1000.0 / applicants as f64;
+    let part = |n: usize| cpu_race[n].map_or("?".to_string(), |s| format!("{:.2}", per_join(s)));
+    if let Some((busy, total)) = machine {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        println!(
+            "CPU ms a join: load generator {}, app servers {}, PostgreSQL {}; the machine {:.2} \
+             ({:.0} % of {cores} cores busy): at most {:.0} joins/s with every core busy",
+            part(0),
+            part(1),
+            part(2),
+            per_join(busy),
+            busy / total * 100.0,
+            cores * 1000.0 / per_join(busy)
+        );
+    }
 
     // The outcome, read back after the race: final states and positions.
     let allocated = answers.iter().filter(|a| a.1["state"] == "allocated").count();
