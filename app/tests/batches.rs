@@ -67,3 +67,33 @@ async fn positions_told_in_a_rush_of_mixed_choices_are_the_positions_held() {
         assert_eq!(positions, (1..=positions.len() as i64).collect::<Vec<_>>(), "cohort {cohort}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_step_gives_back_the_place_it_took_before_it_was_refused() {
+    // A second application from an address already used takes a place, then is refused when
+    // it is stored (rule 6): its batch must not keep the place, on either database.
+    let t = TestStore::new().await;
+    add_cohort(&t.store, "Tuesdays", 3, 0).await;
+    add_taster(&t.store, "willow27").await;
+    let any = CohortChoice::Any;
+    t.store.submit_application(application("dup@nhs.net", None, &any), t0()).await.unwrap();
+    let tasks: Vec<_> = ["dup@nhs.net", "a@nhs.net", "b@nhs.net"]
+        .into_iter()
+        .map(|email| {
+            let (store, any) = (t.store.clone(), any.clone());
+            tokio::spawn(
+                async move { store.submit_application(application(email, Some("willow27"), &any), t0()).await },
+            )
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap().map(|o| o.state));
+    }
+    assert!(matches!(answers[0], Err(AppError::Conflict(_))), "{:?}", answers[0]);
+    assert_eq!(answers[1..].iter().filter(|a| matches!(a, Ok(AllocationState::Allocated))).count(), 2);
+    // The third place is still free.
+    let last = t.store.submit_application(application("c@nhs.net", Some("willow27"), &any), t0()).await.unwrap();
+    assert_eq!(last.state, AllocationState::Allocated);
+    assert_eq!(t.store.rule_breaches().await.unwrap(), Vec::<String>::new());
+}

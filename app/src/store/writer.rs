@@ -7,11 +7,11 @@
 //! a p99 of 715 ms for 50 writers). Here the queue is an in-memory channel instead: each
 //! batch is one transaction that holds the write lock from its start, so every job reads and
 //! writes with nobody else writing in between — the allocation rules hold by construction —
-//! and a job that fails leaves nothing behind while its neighbours still commit. On SQLite
-//! each job runs inside its own SAVEPOINT. On PostgreSQL, where a savepoint costs a round trip
-//! to the database, a batch first runs without them; if a job fails, the batch is rolled back
-//! and run again with a savepoint per job (a job can run more than once, and only its last
-//! run's answer is delivered). One durable commit (one fsync) then covers the whole batch, and
+//! and a job that fails leaves nothing behind while its neighbours still commit. A savepoint
+//! costs a trip to the database (on SQLite a hand-over to the connection's own thread), so a
+//! batch first runs without them; if a job fails, the batch is rolled back and run again with
+//! a savepoint per job (a job can run more than once, and only its last run's answer is
+//! delivered). One durable commit (one fsync) then covers the whole batch, and
 //! only after it does any caller hear "done": an acknowledged write survives a power cut.
 //!
 //! On PostgreSQL, with several instances each running a writer, a batch first takes the
@@ -94,15 +94,6 @@ impl Connector {
             Connector::Sqlite(options) => Link::Sqlite(options.connect().await?),
             Connector::Postgres(options, _) => Link::Postgres(options.connect().await?),
         })
-    }
-
-    /// How a batch first runs: with a savepoint per job where one costs nothing (SQLite runs
-    /// in this process), without where each costs a round trip (PostgreSQL).
-    fn first_run(&self) -> Guard {
-        match self {
-            Connector::Sqlite(_) => Guard::Savepoints,
-            Connector::Postgres(..) => Guard::RunAgain,
-        }
     }
 
     /// Opens the batch's transaction with the write lock held (and the first job's savepoint
@@ -329,7 +320,9 @@ async fn commit_batch(
     let started = std::time::Instant::now();
     let jobs = batch.len();
     let before = *clock;
-    let mut guard = connector.first_run();
+    // A batch first runs without savepoints: each costs a trip to the database (on SQLite a
+    // hand-over to the connection's thread), and jobs seldom fail.
+    let mut guard = Guard::RunAgain;
     let (delivers, changed, commit) = loop {
         *clock = before;
         match run_batch(conn, connector, &mut batch, clock, guard).await {
