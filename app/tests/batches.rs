@@ -37,7 +37,7 @@ async fn positions_told_in_a_rush_of_mixed_choices_are_the_positions_held() {
         }
     }
     assert_eq!(told.len(), 240 - 24, "every duplicate refused, every other stored");
-    // A refused step leaves nothing, and its neighbours' writes stay (on PostgreSQL its batch
+    // A refused step leaves nothing, and its neighbours' writes stay (its batch
     // is rolled back and run again with savepoints).
     let stored: i64 = sql("SELECT count(*) FROM application").scalar(&t.raw().await).await.unwrap();
     assert_eq!(stored, 240 - 24);
