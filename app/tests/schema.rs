@@ -122,3 +122,100 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
         assert_eq!(count, 1, "{table}");
     }
 }
+
+/// Stores (or, in a batch that keeps them, keeps) application `n` with `reference`, attended at
+/// `session`, with its events and emails; returns its id and the store's answer.
+async fn insert_numbered(
+    rows: &mut app::store::rows::SqlRows<'_>,
+    n: usize,
+    reference: &str,
+    session: i64,
+) -> (i64, Result<(), app::workflow::rows::Taken>) {
+    use app::domain::allocation::{AllocationState, CohortChoice};
+    use app::workflow::rows::{Allocation, NewApplicationRow, Rows};
+    use app::workflow::Event;
+    let allocation =
+        Allocation { state: AllocationState::AwaitingAttendance, cohort_id: None, eligible_at: None, offer_expires_at: None };
+    let email = format!("kept{n}@nhs.net");
+    let app = application(&email, None, &CohortChoice::Any);
+    let id = rows.new_application_id().await.unwrap();
+    let events = [
+        Event::ApplicationSubmitted { application_id: id },
+        Event::AttendanceConfirmed { application_id: id, taster_session_id: session },
+    ];
+    let messages = app::workflow::messages::for_events(&events);
+    let token = format!("{n}{}", "0".repeat(40));
+    let row = NewApplicationRow {
+        id,
+        reference,
+        status_token: &token,
+        intake: "2027-03",
+        app: &app,
+        email_key: &email,
+        taster_session_id: Some(session),
+        attended: true,
+        any_cohort: true,
+        privacy_notice_version: "test",
+        submitted_at: t0(),
+        allocation: &allocation,
+        events: &events,
+        messages: &messages,
+    };
+    (id, rows.insert_application(&row).await.unwrap())
+}
+
+#[tokio::test]
+async fn applications_a_batch_keeps_are_stored_before_its_next_statement_and_a_clash_among_them_refuses_it() {
+    use app::store::db::Memo;
+    use app::store::rows::SqlRows;
+    use app::workflow::rows::{Constraint, Taken};
+    let t = TestStore::new().await;
+    add_cohort(&t.store, "Tuesdays", 2, 0).await;
+    let session = add_taster(&t.store, "keep1").await;
+    let any = app::domain::allocation::CohortChoice::Any;
+    t.store.submit_application(application("first@nhs.net", None, &any), t0()).await.unwrap();
+    let taken: String = sql("SELECT reference FROM application").scalar(&t.raw().await).await.unwrap();
+
+    // A writer batch's connection on PostgreSQL keeps new applications (deferred.rs); on
+    // SQLite the same memo stores each at once. Either way a read on the connection sees
+    // every one, with its attendance, and the events in the order they were made.
+    let db = t.raw().await;
+    let mut tx = db.begin().await.unwrap();
+    let mut conn = tx.conn();
+    let mut memo = Memo::keeping_applications();
+    let mut rows = SqlRows(conn.with_memo(&mut memo));
+    let mut ids = Vec::new();
+    for (n, reference) in ["CL-KEP1", "CL-KEP2", "CL-KEP3"].into_iter().enumerate() {
+        let (id, answer) = insert_numbered(&mut rows, n, reference, session).await;
+        assert_eq!(answer, Ok(()));
+        ids.push(id);
+    }
+    let events: Vec<i64> = sql("SELECT application_id FROM event WHERE application_id >= $1 ORDER BY id")
+        .bind(ids[0])
+        .scalars(&mut rows.0)
+        .await
+        .unwrap();
+    assert_eq!(events, ids.iter().flat_map(|id| [*id, *id]).collect::<Vec<_>>());
+    let attended: i64 = sql("SELECT count(*) FROM attendance WHERE source = 'code'").scalar(&mut rows.0).await.unwrap();
+    assert_eq!(attended, 3);
+    let emails: i64 =
+        sql("SELECT count(DISTINCT application_id) FROM outbox WHERE application_id >= $1").bind(ids[0]).scalar(&mut rows.0).await.unwrap();
+    assert_eq!(emails, 3);
+
+    // A reference in use: SQLite refuses it at once; PostgreSQL's batch keeps it and the clash
+    // shows with the next statement, and sticks (the writer then runs the batch step by step).
+    let (_, answer) = insert_numbered(&mut rows, 3, &taken, session).await;
+    if t.store.dialect() == Dialect::Sqlite {
+        assert_eq!(answer, Err(Taken(Constraint::ApplicationReference)));
+        return;
+    }
+    assert_eq!(answer, Ok(()), "kept, not yet stored");
+    let next = sql("SELECT count(*) FROM application").scalar::<i64>(&mut rows.0).await;
+    assert!(next.is_err(), "{next:?}");
+    drop(rows);
+    assert!(memo.kept_refused());
+    drop(conn);
+    drop(tx);
+    let count: i64 = sql("SELECT count(*) FROM application").scalar(&t.raw().await).await.unwrap();
+    assert_eq!(count, 1, "nothing of the refused batch is committed");
+}

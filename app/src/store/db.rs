@@ -7,6 +7,7 @@
 //! ([`Record`]): `sqlx::FromRow` structs and tuples of plain values.
 
 pub use super::rows::Memo;
+use super::deferred::Deferred;
 use crate::workflow::rows::{Constraint, Taken};
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
@@ -57,7 +58,8 @@ pub enum On<'e> {
     SqlitePool(&'e SqlitePool),
     Sqlite(&'e mut SqliteConnection),
     PgPool(&'e PgPool),
-    Postgres(&'e mut PgConnection),
+    /// With the writer batch's kept applications, stored before the statement runs.
+    Postgres(&'e mut PgConnection, Option<&'e mut Deferred>),
 }
 
 impl<'e> From<&'e Db> for On<'e> {
@@ -73,7 +75,7 @@ impl<'e> From<&'e mut Conn<'_>> for On<'e> {
     fn from(conn: &'e mut Conn<'_>) -> Self {
         match &mut conn.link {
             Link::Sqlite(c) => On::Sqlite(c),
-            Link::Postgres(c) => On::Postgres(c),
+            Link::Postgres(c) => On::Postgres(c, conn.memo.as_deref_mut().map(Memo::deferred)),
         }
     }
 }
@@ -194,6 +196,15 @@ impl<'c> Conn<'c> {
         conn
     }
 
+    /// The same connection without its memo, for a statement that reads nothing the batch
+    /// keeps to store (`deferred.rs`), such as drawing ids from a sequence: it does not wait
+    /// for them to be stored.
+    pub fn unkept(&mut self) -> Conn<'_> {
+        let mut conn = self.reborrow();
+        conn.memo = None;
+        conn
+    }
+
     /// What this connection's batch has read and kept (only the writer's has one).
     pub fn memo(&mut self) -> Option<&mut Memo> {
         self.memo.as_deref_mut()
@@ -201,9 +212,18 @@ impl<'c> Conn<'c> {
 
     /// Runs statements without parameters, separated by semicolons (transaction control).
     pub async fn batch(&mut self, statements: &'static str) -> Result<(), sqlx::Error> {
+        self.store_kept().await?;
         match &mut self.link {
             Link::Sqlite(c) => sqlx::raw_sql(statements).execute(&mut **c).await.map(drop),
             Link::Postgres(c) => sqlx::raw_sql(statements).execute(&mut **c).await.map(drop),
+        }
+    }
+
+    /// Stores the new applications the writer's batch has kept (`deferred.rs`), if any.
+    pub async fn store_kept(&mut self) -> Result<(), sqlx::Error> {
+        match (&mut self.link, self.memo.as_deref_mut()) {
+            (Link::Postgres(c), Some(memo)) => memo.deferred().store(c).await,
+            _ => Ok(()),
         }
     }
 
@@ -222,13 +242,36 @@ impl<'c> Conn<'c> {
     }
 }
 
-/// A value bound to a numbered parameter. `None` keeps its type: PostgreSQL checks it.
+/// A value bound to a numbered parameter. `None` keeps its type: PostgreSQL checks it. The
+/// lists are PostgreSQL arrays (a column of rows stored at once, `deferred.rs`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Arg {
     Int(Option<i64>),
     Text(Option<String>),
     Bool(Option<bool>),
     Time(Option<DateTime<Utc>>),
+    Ints(Vec<Option<i64>>),
+    Texts(Vec<Option<String>>),
+    Bools(Vec<Option<bool>>),
+    Times(Vec<Option<DateTime<Utc>>>),
+}
+
+impl Arg {
+    /// A column of values of one type as one list; `None` when it is empty or mixes types.
+    pub fn list(column: Vec<Arg>) -> Option<Arg> {
+        macro_rules! all {
+            ($one:ident => $many:ident) => {
+                column.into_iter().map(|v| if let Arg::$one(v) = v { Some(v) } else { None }).collect::<Option<_>>().map(Arg::$many)
+            };
+        }
+        match column.first()? {
+            Arg::Int(_) => all!(Int => Ints),
+            Arg::Text(_) => all!(Text => Texts),
+            Arg::Bool(_) => all!(Bool => Bools),
+            Arg::Time(_) => all!(Time => Times),
+            _ => None,
+        }
+    }
 }
 
 macro_rules! arg_from {
@@ -283,13 +326,14 @@ fn sqlite_args(args: Vec<Arg>) -> Result<SqliteArguments, sqlx::Error> {
             Arg::Text(v) => out.add(v),
             Arg::Bool(v) => out.add(v),
             Arg::Time(v) => out.add(v),
+            Arg::Ints(_) | Arg::Texts(_) | Arg::Bools(_) | Arg::Times(_) => Err("SQLite takes no lists".into()),
         }
         .map_err(sqlx::Error::Encode)?;
     }
     Ok(out)
 }
 
-fn pg_args(args: Vec<Arg>) -> Result<PgArguments, sqlx::Error> {
+pub(super) fn pg_args(args: Vec<Arg>) -> Result<PgArguments, sqlx::Error> {
     let mut out = PgArguments::default();
     for arg in args {
         match arg {
@@ -297,6 +341,10 @@ fn pg_args(args: Vec<Arg>) -> Result<PgArguments, sqlx::Error> {
             Arg::Text(v) => out.add(v),
             Arg::Bool(v) => out.add(v),
             Arg::Time(v) => out.add(v),
+            Arg::Ints(v) => out.add(v),
+            Arg::Texts(v) => out.add(v),
+            Arg::Bools(v) => out.add(v),
+            Arg::Times(v) => out.add(v),
         }
         .map_err(sqlx::Error::Encode)?;
     }
@@ -320,7 +368,10 @@ macro_rules! on_each {
                 let $args = pg_args($values)?;
                 $body
             }
-            On::Postgres($exec) => {
+            On::Postgres($exec, kept) => {
+                if let Some(kept) = kept {
+                    kept.store(&mut *$exec).await?;
+                }
                 let $args = pg_args($values)?;
                 $body
             }

@@ -13,6 +13,7 @@ mod cohorts;
 mod coordinators;
 mod course;
 pub mod db;
+mod deferred;
 mod events;
 pub mod export;
 mod form_checks;

@@ -4,6 +4,7 @@
 //! step's reads and its writes.
 
 use super::db::{sql, sql_assembled, Arg, Conn, Dialect, Sql};
+use super::deferred::{Deferred, Kept};
 use crate::domain::allocation::{AllocationState, CohortPlaces};
 use crate::errors::AppError;
 use crate::models::{CohortStatus, MessageKind, TasterStatus};
@@ -40,9 +41,27 @@ pub struct Memo {
     /// and how many this batch has drawn.
     application_ids: Vec<i64>,
     ids_drawn: i64,
+    /// New applications not yet sent (PostgreSQL, a batch without savepoints).
+    deferred: Deferred,
 }
 
 impl Memo {
+    /// A memo that keeps the batch's new applications to store them together (`deferred.rs`).
+    pub fn keeping_applications() -> Self {
+        Self { deferred: Deferred::keeping(), ..Self::default() }
+    }
+
+    /// The batch's kept applications.
+    pub(super) fn deferred(&mut self) -> &mut Deferred {
+        &mut self.deferred
+    }
+
+    /// Whether storing the batch's kept applications was refused: it must run again with a
+    /// savepoint per step.
+    pub fn kept_refused(&self) -> bool {
+        self.deferred.refused()
+    }
+
     fn open_places(&self, intake: Option<&str>, code_key: Option<&str>) -> Option<OpenPlaces> {
         let (asked, open) = self.places.as_ref()?;
         if asked.as_deref() != intake {
@@ -90,10 +109,12 @@ impl Memo {
     }
 }
 
-/// Forgets the writer's memo: a change it does not follow was made.
+/// Forgets what the writer's memo has read (a change it does not follow was made); the
+/// applications it keeps to store are kept.
 fn forget(conn: &mut Conn<'_>) {
     if let Some(memo) = conn.memo() {
-        *memo = Memo::default();
+        let deferred = std::mem::take(&mut memo.deferred);
+        *memo = Memo { deferred, ..Memo::default() };
     }
 }
 
@@ -202,55 +223,77 @@ async fn insert_meetings(
     Ok(())
 }
 
-/// Where recorded events go, in the order of [`event_values`].
-const EVENT_INSERT: &str = "INSERT INTO event (at, kind, application_id, data)";
+/// Where recorded events go, in the order of [`event_rows`].
+pub(super) const EVENT_INSERT: &str = "INSERT INTO event (at, kind, application_id, data)";
+
+/// A `VALUES` list of `rows` rows of `width` numbered parameters each, from `from` on.
+fn values_list(rows: usize, width: usize, from: usize) -> String {
+    let rows: Vec<String> = (0..rows)
+        .map(|i| {
+            let first = from + width * i;
+            let row: Vec<String> = (first..first + width).map(|p| format!("${p}")).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect();
+    format!("VALUES {}", rows.join(", "))
+}
+
+/// Each event's values, in the order of [`EVENT_INSERT`]'s columns.
+fn event_rows(events: &[Event], at: DateTime<Utc>) -> Result<Vec<Vec<Arg>>, AppError> {
+    events
+        .iter()
+        .map(|event| {
+            let data = serde_json::to_string(event).map_err(|error| {
+                tracing::error!(%error, "an event could not be written as JSON");
+                AppError::Internal
+            })?;
+            Ok(vec![Arg::from(at), event.kind().into(), event.application_id().into(), data.into()])
+        })
+        .collect()
+}
 
 /// Events as a `VALUES` list with numbered parameters from `from` on, and their values.
 fn event_values(events: &[Event], at: DateTime<Utc>, from: usize) -> Result<(String, Vec<Arg>), AppError> {
-    let values: Vec<String> = (0..events.len())
-        .map(|i| {
-            let p = from + 4 * i;
-            format!("(${p}, ${}, ${}, ${})", p + 1, p + 2, p + 3)
-        })
-        .collect();
-    let mut binds = Vec::with_capacity(events.len() * 4);
-    for event in events {
-        let data = serde_json::to_string(event).map_err(|error| {
-            tracing::error!(%error, "an event could not be written as JSON");
-            AppError::Internal
-        })?;
-        binds.extend([Arg::from(at), event.kind().into(), event.application_id().into(), data.into()]);
-    }
-    Ok((format!("VALUES {}", values.join(", ")), binds))
+    Ok((values_list(events.len(), 4, from), event_rows(events, at)?.concat()))
 }
 
-/// Where queued emails go, in the order of [`outbox_values`]; a message whose `once` key is
+/// Where queued emails go, in the order of [`outbox_rows`]; a message whose `once` key is
 /// taken is left out by `ON CONFLICT DO NOTHING` after the rows.
-const OUTBOX_INSERT: &str = "INSERT INTO outbox (queued_at, application_id, kind, facts, once_key)";
+pub(super) const OUTBOX_INSERT: &str = "INSERT INTO outbox (queued_at, application_id, kind, facts, once_key)";
+
+/// Each outbox message's values, in the order of [`OUTBOX_INSERT`]'s columns.
+fn outbox_rows(messages: &[Outgoing], at: DateTime<Utc>) -> Result<Vec<Vec<Arg>>, AppError> {
+    messages
+        .iter()
+        .map(|message| {
+            let facts = serde_json::to_string(&message.facts).map_err(|_| AppError::Internal)?;
+            Ok(vec![
+                Arg::from(at),
+                message.application_id.into(),
+                message.kind.as_str().into(),
+                facts.into(),
+                message.once.clone().into(),
+            ])
+        })
+        .collect()
+}
 
 /// Outbox messages as a `VALUES` list with numbered parameters from `from` on, and their values.
 fn outbox_values(messages: &[Outgoing], at: DateTime<Utc>, from: usize) -> Result<(String, Vec<Arg>), AppError> {
-    let values: Vec<String> = (0..messages.len())
-        .map(|i| {
-            let p = from + 5 * i;
-            format!("(${p}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
-        })
-        .collect();
-    let mut binds = Vec::with_capacity(messages.len() * 5);
-    for message in messages {
-        let facts = serde_json::to_string(&message.facts).map_err(|_| AppError::Internal)?;
-        binds.extend([
-            Arg::from(at),
-            message.application_id.into(),
-            message.kind.as_str().into(),
-            facts.into(),
-            message.once.clone().into(),
-        ]);
-    }
-    Ok((format!("VALUES {}", values.join(", ")), binds))
+    Ok((values_list(messages.len(), 5, from), outbox_rows(messages, at)?.concat()))
 }
 
 impl SqlRows<'_> {
+    /// Counts a new waiting application in the writer's memo (its choices, if ranked, follow).
+    fn waits_after_insert(&mut self, row: &NewApplicationRow<'_>, id: i64) {
+        if let (Some(memo), AllocationState::Waiting) = (self.0.memo(), row.allocation.state) {
+            match row.any_cohort {
+                true => memo.waits(row.intake, None),
+                false => memo.awaiting_choices = Some((id, row.intake.to_string())),
+            }
+        }
+    }
+
     /// The open cohorts of `intake` (or of the current intake), how many wait for each, and
     /// the session an attendance code belongs to, read from the database.
     async fn read_open_places(&mut self, intake: Option<&str>, code_key: Option<&str>) -> Result<OpenPlaces, AppError> {
@@ -341,7 +384,7 @@ impl Rows for SqlRows<'_> {
                 let mut ids: Vec<i64> =
                     sql("SELECT nextval(pg_get_serial_sequence('application', 'id')) FROM generate_series(1, $1) ORDER BY 1 DESC")
                         .bind(count)
-                        .scalars(&mut self.0)
+                        .scalars(&mut self.0.unkept())
                         .await?;
                 let id = ids.pop().ok_or(AppError::Internal)?;
                 if let Some(memo) = self.0.memo() {
@@ -371,7 +414,8 @@ impl Rows for SqlRows<'_> {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17, $18, $13, $19)
              ON CONFLICT (reference) DO NOTHING";
         // The application, its attendance by code, its events and its emails are one trip to
-        // the database: on PostgreSQL one statement (data-modifying WITHs that take their rows
+        // the database (or, in a PostgreSQL batch that keeps them, part of one trip for many
+        // applications: `deferred.rs`): on PostgreSQL one statement (data-modifying WITHs that take their rows
         // from the inserted application), on SQLite one text of statements run in turn by the
         // connection's thread, each after the first taking its rows from the application with
         // the new id and this reference. Either way a reference in use stores none of them.
@@ -398,6 +442,25 @@ impl Rows for SqlRows<'_> {
             row.allocation.offer_expires_at.into(),
             row.id.into(),
         ];
+        if postgres && self.0.memo().is_some_and(|memo| memo.deferred.is_keeping()) {
+            // The writer's batch stores it with its neighbours' (`deferred.rs`).
+            let attendance = row.attended.then(|| {
+                let source = AttendanceSource::Code.as_str();
+                let (name, email) = (binds[3].clone(), binds[4].clone());
+                vec![row.taster_session_id.into(), row.id.into(), source.into(), name, email, row.submitted_at.into()]
+            });
+            let kept = Kept {
+                application: binds,
+                attendance,
+                events: event_rows(row.events, row.submitted_at)?,
+                emails: outbox_rows(row.messages, row.submitted_at)?,
+            };
+            if let Some(memo) = self.0.memo() {
+                memo.deferred.keep(kept);
+            }
+            self.waits_after_insert(row, row.id);
+            return Ok(Ok(()));
+        }
         let (inserted, only_it) = match postgres {
             true => ("inserted", ""),
             false => ("application", " WHERE application.id = $19 AND application.reference = $1"),
@@ -446,12 +509,7 @@ impl Rows for SqlRows<'_> {
         // statement's rows are read, so each of SQLite's statements runs.
         match insert.fetch_all::<(i64,)>(&mut self.0).await.map(|ids| ids.first().copied()) {
             Ok(Some((id,))) => {
-                if let (Some(memo), AllocationState::Waiting) = (self.0.memo(), row.allocation.state) {
-                    match row.any_cohort {
-                        true => memo.waits(row.intake, None),
-                        false => memo.awaiting_choices = Some((id, row.intake.to_string())),
-                    }
-                }
+                self.waits_after_insert(row, id);
                 Ok(Ok(()))
             }
             Ok(None) => Ok(Err(Taken(crate::workflow::rows::Constraint::ApplicationReference))),

@@ -11,7 +11,8 @@
 //! costs a trip to the database (on SQLite a hand-over to the connection's own thread), so a
 //! batch first runs without them; if a job fails, the batch is rolled back and run again with
 //! a savepoint per job (a job can run more than once, and only its last run's answer is
-//! delivered). One durable commit (one fsync) then covers the whole batch, and
+//! delivered). On PostgreSQL a batch without savepoints also keeps its new applications and
+//! stores them together, one statement for many (`deferred.rs`). One durable commit (one fsync) then covers the whole batch, and
 //! only after it does any caller hear "done": an acknowledged write survives a power cut.
 //!
 //! On PostgreSQL, with several instances each running a writer, a batch first takes the
@@ -378,17 +379,27 @@ async fn run_batch(
     let mut commit = Err(AppError::Unavailable);
     let last = batch.len() - 1;
     // What the batch's jobs read and keep for each other (see `Memo`); a job that fails
-    // leaves it as it found it, as its statements are rolled back.
-    let mut memo = Memo::default();
+    // leaves it as it found it, as its statements are rolled back. On PostgreSQL a batch
+    // without savepoints also keeps its new applications, to store them together
+    // (`deferred.rs`): if that is refused, the batch runs again with savepoints.
+    let mut memo = match (guard, connector) {
+        (Guard::RunAgain, Connector::Postgres(..)) => Memo::keeping_applications(),
+        _ => Memo::default(),
+    };
     for (index, job) in batch.iter_mut().enumerate() {
         *clock = (*clock).max(to_micros(job.requested));
-        let before = memo.clone();
-        let (ok, deliver) = (job.run)(conn.with_memo(&mut memo), *clock).await;
-        if !ok && guard == Guard::RunAgain {
-            let _ = conn.batch("ROLLBACK").await;
-            return Attempt::JobFailed;
+        let before = (guard == Guard::Savepoints).then(|| memo.clone());
+        let (mut ok, deliver) = (job.run)(conn.with_memo(&mut memo), *clock).await;
+        if guard == Guard::RunAgain {
+            if ok && index == last {
+                ok = conn.with_memo(&mut memo).store_kept().await.is_ok();
+            }
+            if !ok || memo.kept_refused() {
+                let _ = conn.batch("ROLLBACK").await;
+                return Attempt::JobFailed;
+            }
         }
-        if !ok {
+        if let (false, Some(before)) = (ok, before) {
             memo = before;
         }
         changed |= ok && job.visible;
