@@ -91,13 +91,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         emails_ok = delivered == applicants;
     }
 
-    let mut latencies: Vec<f64> = answers.iter().map(|a| a.2.as_secs_f64() * 1000.0).collect();
-    latencies.sort_by(f64::total_cmp);
-    let pct =
-        |p: f64| latencies[((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1).min(latencies.len() - 1)];
+    let latencies: Vec<f64> = answers.iter().map(|a| a.2.as_secs_f64() * 1000.0).collect();
     let failures = answers.iter().filter(|a| a.0 != 201).count();
     println!("joins/s: {:.0}", applicants as f64 / elapsed.as_secs_f64());
-    println!("latency ms: p50 {:.1}, p99 {:.1}, max {:.1}", pct(0.50), pct(0.99), latencies[latencies.len() - 1]);
+    println!("latency ms: {}", spread(latencies.clone()));
+    // The first wave arrives all at once, on new connections; the rest is the steady state.
+    if applicants > 2 * concurrency {
+        let (first, rest) = latencies.split_at(concurrency);
+        println!("latency ms, first {concurrency} sent: {}; the rest: {}", spread(first.to_vec()), spread(rest.to_vec()));
+    }
     println!("non-201 answers: {failures}");
     // CPU milliseconds a join during the race: each part's own, and the whole machine's
     // (everything that ran, kernel work on the loopback included). With every core busy, the
@@ -163,4 +165,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// p50, p99 and the maximum of some latencies, as printed.
+fn spread(mut latencies: Vec<f64>) -> String {
+    latencies.sort_by(f64::total_cmp);
+    let max = latencies.last().copied().unwrap_or(0.0);
+    format!("p50 {:.1}, p99 {:.1}, max {max:.1}", bench::quantile(&latencies, 0.5), bench::quantile(&latencies, 0.99))
 }

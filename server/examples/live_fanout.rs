@@ -94,14 +94,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     latencies.sort_by(f64::total_cmp);
     let received = latencies.len();
-    let pct =
-        |p: f64| latencies.get(((received as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN);
     println!("clients with the new figure: {received} of {clients}");
     println!(
         "time to new figure ms: p50 {:.0}, p99 {:.0}, max {:.0}",
-        pct(0.5),
-        pct(0.99),
-        latencies.last().copied().unwrap_or(f64::NAN)
+        bench::quantile(&latencies, 0.5),
+        bench::quantile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(0.0)
     );
     println!("server RSS MiB (the largest instance): idle {rss_idle:.1}, with the clients {rss_connected:.1}");
     for mut server in servers {

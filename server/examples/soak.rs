@@ -36,11 +36,6 @@ struct Window {
     server_errors: usize,
 }
 
-/// The `p`-th quantile of sorted figures (0 when there are none).
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    sorted.get(((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0)
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = bench::Options::from_args();
@@ -137,16 +132,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|kind| {
                     let mut k: Vec<f64> = w.latencies.iter().filter(|(of, _)| *of == kind).map(|(_, ms)| *ms).collect();
                     k.sort_by(f64::total_cmp);
-                    format!("{:.1}", quantile(&k, 0.99))
+                    format!("{:.1}", bench::quantile(&k, 0.99))
                 })
                 .collect();
-            rows.push((minute, rss, files, quantile(&l, 0.99)));
+            rows.push((minute, rss, files, bench::quantile(&l, 0.99)));
             println!(
                 "{minute:>6}  {:>8}  {:>8}  {:>6.1}  {:>6.1}  {rss:>7.1}  {files:>10}  {cpu:>5.1}  {}",
                 l.len(),
                 w.failures,
-                quantile(&l, 0.5),
-                quantile(&l, 0.99),
+                bench::quantile(&l, 0.5),
+                bench::quantile(&l, 0.99),
                 by_kind.join(" / ")
             );
         }

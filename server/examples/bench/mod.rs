@@ -170,3 +170,9 @@ pub fn backend(url: &str) -> &'static str {
         "PostgreSQL"
     }
 }
+
+/// The `p`-th quantile of sorted figures (0 when there are none).
+#[allow(dead_code)] // the crash cycles report no latencies
+pub fn quantile(sorted: &[f64], p: f64) -> f64 {
+    sorted.get(((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0)
+}
