@@ -165,6 +165,46 @@ async fn insert_numbered(
 }
 
 #[tokio::test]
+async fn applications_a_batch_keeps_take_references_no_stored_application_has() {
+    use app::store::db::Memo;
+    use app::store::rows::SqlRows;
+    use app::workflow::rows::Rows;
+    let t = TestStore::new().await;
+    add_cohort(&t.store, "Tuesdays", 2, 0).await;
+    let session = add_taster(&t.store, "refs1").await;
+    let any = app::domain::allocation::CohortChoice::Any;
+    t.store.submit_application(application("first@nhs.net", None, &any), t0()).await.unwrap();
+    let taken: String = sql("SELECT reference FROM application").scalar(&t.raw().await).await.unwrap();
+
+    let db = t.raw().await;
+    let mut tx = db.begin().await.unwrap();
+    let mut conn = tx.conn();
+    let mut memo = Memo::keeping_applications();
+    let mut rows = SqlRows(conn.with_memo(&mut memo));
+    let (_, answer) = insert_numbered(&mut rows, 0, "CL-KEPT", session).await;
+    assert_eq!(answer, Ok(()));
+    const STORED: &str = "SELECT count(*) FROM application";
+    if t.store.dialect() == Dialect::Sqlite {
+        // Nothing is kept on SQLite: the application is stored at once, and a step that meets
+        // a reference in use draws another (the clash test above).
+        assert_eq!(sql(STORED).scalar::<i64>(&mut rows.0).await.unwrap(), 2);
+        return;
+    }
+    // On PostgreSQL the check finds the stored reference in use, and sends nothing kept.
+    let unused = rows.unused_references(vec![taken.clone(), "CL-FREE".into()]).await.unwrap();
+    assert_eq!(unused, ["CL-FREE"]);
+    assert_eq!(sql(STORED).scalar::<i64>(&mut rows.0.unkept()).await.unwrap(), 1, "still kept");
+    // Each reference the batch gives out is fresh: none stored, none twice.
+    let mut given = std::collections::HashSet::new();
+    for _ in 0..200 {
+        let reference = rows.new_reference().await.unwrap();
+        assert_ne!(reference, taken);
+        assert!(given.insert(reference.clone()), "{reference} given twice");
+    }
+    assert_eq!(sql(STORED).scalar::<i64>(&mut rows.0.unkept()).await.unwrap(), 1, "drawing sent nothing kept");
+}
+
+#[tokio::test]
 async fn applications_a_batch_keeps_are_stored_before_its_next_statement_and_a_clash_among_them_refuses_it() {
     use app::store::db::Memo;
     use app::store::rows::SqlRows;

@@ -9,12 +9,14 @@
 //! sees every earlier write, as if each had been sent at once.
 //!
 //! A step answers as if its application were stored. If the statement is refused (an email
-//! key or a reference already in use), or stores fewer applications than it was given, the
-//! refusal sticks: the batch is rolled back and runs again with a savepoint per step, where
-//! nothing is kept and each step hears its own refusal.
+//! key already in use), or stores fewer applications than it was given, the refusal sticks:
+//! the batch is rolled back and runs again with a savepoint per step, where nothing is kept
+//! and each step hears its own refusal. References cannot refuse it: the batch gives out only
+//! references checked unused, each once (`take_reference`).
 
 use super::db::Arg;
 use sqlx::postgres::PgConnection;
+use std::collections::HashSet;
 
 /// Rows kept for one table: a column of values each, all of one type.
 #[derive(Clone, Debug, Default)]
@@ -58,6 +60,11 @@ pub struct Deferred {
     events: Table,
     /// In the order of `OUTBOX_INSERT`'s columns.
     emails: Table,
+    /// References checked unused in the database and not yet given out.
+    unused_references: Vec<String>,
+    /// References given out in this batch: kept rows are not in the database yet, so a check
+    /// there cannot see them.
+    given_references: HashSet<String>,
 }
 
 /// An application and what is written with it, each row's values in its table's order.
@@ -82,6 +89,29 @@ impl Deferred {
     /// Whether storing what was kept was refused: the batch must run again with savepoints.
     pub fn refused(&self) -> bool {
         self.refused
+    }
+
+    /// A reference checked unused ([`Deferred::add_unused_references`]), if one is left.
+    pub fn take_reference(&mut self) -> Option<String> {
+        let reference = self.unused_references.pop()?;
+        self.given_references.insert(reference.clone());
+        Some(reference)
+    }
+
+    /// The `fresh` references to check, less any given out in this batch and any repeated.
+    pub fn reference_candidates(&self, fresh: impl Iterator<Item = String>) -> Vec<String> {
+        let mut candidates: Vec<String> = Vec::new();
+        for reference in fresh {
+            if !self.given_references.contains(&reference) && !candidates.contains(&reference) {
+                candidates.push(reference);
+            }
+        }
+        candidates
+    }
+
+    /// References found unused, to give out.
+    pub fn add_unused_references(&mut self, references: Vec<String>) {
+        self.unused_references.extend(references);
     }
 
     /// Keeps one application and what is written with it.
@@ -184,4 +214,23 @@ impl Deferred {
 /// What every statement of a batch whose kept applications were refused hears.
 fn refusal() -> sqlx::Error {
     sqlx::Error::Protocol("the batch's new applications were refused; it runs again step by step".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Deferred;
+
+    fn fresh(references: &[&str]) -> impl Iterator<Item = String> {
+        references.iter().map(|r| r.to_string()).collect::<Vec<_>>().into_iter()
+    }
+
+    #[test]
+    fn a_reference_is_given_out_once_in_a_batch_and_never_offered_again() {
+        let mut kept = Deferred::keeping();
+        assert_eq!(kept.take_reference(), None, "nothing checked yet");
+        kept.add_unused_references(kept.reference_candidates(fresh(&["CL-AAAA", "CL-BBBB", "CL-AAAA"])));
+        let given = [kept.take_reference(), kept.take_reference(), kept.take_reference()];
+        assert_eq!(given, [Some("CL-BBBB".to_string()), Some("CL-AAAA".to_string()), None], "the repeat was dropped");
+        assert_eq!(kept.reference_candidates(fresh(&["CL-AAAA", "CL-CCCC", "CL-BBBB"])), ["CL-CCCC"]);
+    }
 }

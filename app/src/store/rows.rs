@@ -352,6 +352,18 @@ impl SqlRows<'_> {
     }
 }
 
+impl SqlRows<'_> {
+    /// The `candidates` no stored application has as its reference (PostgreSQL). What the
+    /// batch keeps is not sent first: it is not in the database, and the check does not see it.
+    pub async fn unused_references(&mut self, candidates: Vec<String>) -> Result<Vec<String>, AppError> {
+        Ok(sql("SELECT c.reference FROM unnest($1::text[]) AS c(reference)
+                WHERE NOT EXISTS (SELECT 1 FROM application a WHERE a.reference = c.reference)")
+        .bind(Arg::Texts(candidates.into_iter().map(Some).collect()))
+        .scalars(&mut self.0.unkept())
+        .await?)
+    }
+}
+
 impl Rows for SqlRows<'_> {
     async fn application(&mut self, key: Key<'_>) -> Result<Option<ApplicationRow>, AppError> {
         let row = match key {
@@ -402,6 +414,30 @@ impl Rows for SqlRows<'_> {
                     memo.application_ids = vec![id + 1];
                 }
                 Ok(id)
+            }
+        }
+    }
+
+    async fn new_reference(&mut self) -> Result<String, AppError> {
+        // References are short, so a rush of thousands meets a few in use. A batch that keeps
+        // its applications (`deferred.rs`) would hear of one only as it stores them, and then
+        // run again step by step; so it draws references already checked unused (the writer
+        // holds the lock, so they stay unused), as many at a time as it has drawn ids.
+        // Elsewhere a reference is stored at once, and a step that meets one in use draws again.
+        loop {
+            let candidates = match self.0.memo() {
+                Some(memo) if memo.deferred.is_keeping() => match memo.deferred.take_reference() {
+                    Some(reference) => return Ok(reference),
+                    None => {
+                        let count = memo.ids_drawn.clamp(1, 64);
+                        memo.deferred.reference_candidates((0..count).map(|_| crate::tokens::reference()))
+                    }
+                },
+                _ => return Ok(crate::tokens::reference()),
+            };
+            let unused = self.unused_references(candidates).await?;
+            if let Some(memo) = self.0.memo() {
+                memo.deferred.add_unused_references(unused);
             }
         }
     }

@@ -104,13 +104,13 @@ pub async fn submit<R: Rows>(rows: &mut R, app: NewApplication, now: DateTime<Ut
 
     let token = tokens::status_token();
     let email_key = app.email.key();
-    // A fresh reference is almost always free; on the rare clash, draw another. Rule 6 is the
-    // database's one-active-application-per-email rule: a second one is refused here, and the
-    // step's transaction undoes the place taken above.
+    // A fresh reference is usually free; on a clash, draw another. Rule 6 is the database's
+    // one-active-application-per-email rule: a second one is refused here, and the step's
+    // transaction undoes the place taken above.
     let mut attempts = 0;
     let reference = loop {
         attempts += 1;
-        let reference = tokens::reference();
+        let reference = rows.new_reference().await?;
         let row = NewApplicationRow {
             id,
             reference: &reference,

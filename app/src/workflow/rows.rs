@@ -284,6 +284,9 @@ pub trait Rows: Send {
     fn application(&mut self, key: Key<'_>) -> impl Future<Output = Result<Option<ApplicationRow>, AppError>> + Send;
     /// An id for a new application, not used before (nor given out again).
     fn new_application_id(&mut self) -> impl Future<Output = Result<i64, AppError>> + Send;
+    /// A reference for a new application (`CL-7K3Q`), likely unused: [`Rows::insert_application`]
+    /// still refuses one in use, and the step draws another.
+    fn new_reference(&mut self) -> impl Future<Output = Result<String, AppError>> + Send;
     /// Stores a new application, its attendance when `attended`, and records its events and
     /// emails (as [`Rows::record`]); [`Taken`] for a reference or an email key in use, and
     /// then nothing is stored or recorded.
