@@ -123,6 +123,18 @@ async fn a_reference_already_in_use_is_taken_and_the_step_carries_on_to_draw_ano
     }
 }
 
+/// A store with one open cohort, a taster session whose attendance code is `code`, and one
+/// application stored; returns the store, the session's id and the application's reference.
+async fn one_application_stored(code: &str) -> (TestStore, i64, String) {
+    let t = TestStore::new().await;
+    add_cohort(&t.store, "Tuesdays", 2, 0).await;
+    let session = add_taster(&t.store, code).await;
+    let any = app::domain::allocation::CohortChoice::Any;
+    t.store.submit_application(application("first@nhs.net", None, &any), t0()).await.unwrap();
+    let taken: String = sql("SELECT reference FROM application").scalar(&t.raw().await).await.unwrap();
+    (t, session, taken)
+}
+
 /// Stores (or, in a batch that keeps them, keeps) application `n` with `reference`, attended at
 /// `session`, with its events and emails; returns its id and the store's answer.
 async fn insert_numbered(
@@ -169,12 +181,7 @@ async fn applications_a_batch_keeps_take_references_no_stored_application_has() 
     use app::store::db::Memo;
     use app::store::rows::SqlRows;
     use app::workflow::rows::Rows;
-    let t = TestStore::new().await;
-    add_cohort(&t.store, "Tuesdays", 2, 0).await;
-    let session = add_taster(&t.store, "refs1").await;
-    let any = app::domain::allocation::CohortChoice::Any;
-    t.store.submit_application(application("first@nhs.net", None, &any), t0()).await.unwrap();
-    let taken: String = sql("SELECT reference FROM application").scalar(&t.raw().await).await.unwrap();
+    let (t, session, taken) = one_application_stored("refs1").await;
 
     let db = t.raw().await;
     let mut tx = db.begin().await.unwrap();
@@ -209,12 +216,7 @@ async fn applications_a_batch_keeps_are_stored_before_its_next_statement_and_a_c
     use app::store::db::Memo;
     use app::store::rows::SqlRows;
     use app::workflow::rows::{Constraint, Taken};
-    let t = TestStore::new().await;
-    add_cohort(&t.store, "Tuesdays", 2, 0).await;
-    let session = add_taster(&t.store, "keep1").await;
-    let any = app::domain::allocation::CohortChoice::Any;
-    t.store.submit_application(application("first@nhs.net", None, &any), t0()).await.unwrap();
-    let taken: String = sql("SELECT reference FROM application").scalar(&t.raw().await).await.unwrap();
+    let (t, session, taken) = one_application_stored("keep1").await;
 
     // A writer batch's connection on PostgreSQL keeps new applications (deferred.rs); on
     // SQLite the same memo stores each at once. Either way a read on the connection sees
