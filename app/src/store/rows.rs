@@ -350,9 +350,7 @@ impl SqlRows<'_> {
             code_session,
         })
     }
-}
 
-impl SqlRows<'_> {
     /// The `candidates` no stored application has as its reference (PostgreSQL). What the
     /// batch keeps is not sent first: it is not in the database, and the check does not see it.
     pub async fn unused_references(&mut self, candidates: Vec<String>) -> Result<Vec<String>, AppError> {
