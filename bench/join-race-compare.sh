@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true
-old=${1:?usage: bench/join-race-compare.sh COMMIT [applicants] [concurrency] [places] [runs]}
+old=${1:?usage: bench/join-race-compare.sh COMMIT [applicants] [concurrency] [places] [runs] [sqlite|all]}
 applicants=${2:-2000} concurrency=${3:-200} places=${4:-20} runs=${5:-5} backends=${6:-sqlite}
 case "$backends" in
   sqlite) races=(sqlite) ;;

@@ -422,7 +422,9 @@ impl Rows for SqlRows<'_> {
         // run again step by step; so it draws references already checked unused (the writer
         // holds the lock, so they stay unused), as many at a time as it has drawn ids.
         // Elsewhere a reference is stored at once, and a step that meets one in use draws again.
-        loop {
+        // Should nearly every reference be in use, an unchecked one is given after a few tries:
+        // the batch then hears of a clash as it stores, and runs again step by step.
+        for _ in 0..8 {
             let candidates = match self.0.memo() {
                 Some(memo) if memo.deferred.is_keeping() => match memo.deferred.take_reference() {
                     Some(reference) => return Ok(reference),
@@ -438,6 +440,7 @@ impl Rows for SqlRows<'_> {
                 memo.deferred.add_unused_references(unused);
             }
         }
+        Ok(self.0.memo().and_then(|memo| memo.deferred.take_reference()).unwrap_or_else(crate::tokens::reference))
     }
 
     async fn insert_application(&mut self, row: &NewApplicationRow<'_>) -> Result<Result<(), Taken>, AppError> {
